@@ -1,0 +1,48 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/psd-tools/exposure/store"
+)
+
+// version is the tool version recorded with every capture; release builds
+// set it with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// commands lists the subcommands, in the order --help shows them.
+func (a *app) commands() []*cobra.Command {
+	return []*cobra.Command{
+		a.versionCmd(),
+	}
+}
+
+func (a *app) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the exposure version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(a.stdout, "exposure %s (store schema %d)\n", version, store.SchemaVersion)
+			return nil
+		},
+	}
+}
+
+// openDB opens --db. Commands that create data pass create=true; commands
+// that only read pass readOnly=true so that a missing file is an error
+// rather than a new empty database.
+func (a *app) openDB(create, readOnly bool) (*store.DB, error) {
+	db, err := store.Open(a.dbPath, store.Options{Create: create, ReadOnly: readOnly})
+	if err != nil {
+		if errors.Is(err, store.ErrMissing) || errors.Is(err, store.ErrNotExposure) ||
+			errors.Is(err, store.ErrNewerSchema) {
+			return nil, inputError{err}
+		}
+		return nil, err
+	}
+	return db, nil
+}

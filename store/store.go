@@ -1,0 +1,309 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the layout this binary writes. Open migrates files with a
+// lower version and refuses files with a higher one.
+const SchemaVersion = 1
+
+// Errors callers branch on.
+var (
+	// ErrInUse means another process holds the database file.
+	ErrInUse = errors.New("database is in use by another exposure process")
+	// ErrNewerSchema means the file was written by a newer exposure.
+	ErrNewerSchema = errors.New("database was written by a newer exposure")
+	// ErrNotExposure means the file is not a bbolt file, or is corrupt, or
+	// is a bbolt file that exposure did not create.
+	ErrNotExposure = errors.New("not an exposure database, or the file is corrupt")
+	// ErrNotFound means the record asked for does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrMissing means the database file does not exist and the caller did
+	// not ask to create it.
+	ErrMissing = errors.New("database file does not exist")
+)
+
+// Bucket names.
+var (
+	bMeta            = []byte("meta")
+	bProfiles        = []byte("profiles")
+	bProfilesByForce = []byte("profiles_by_force")
+	bPosts           = []byte("posts")
+	bPostsByProfile  = []byte("posts_by_profile")
+	bPayloads        = []byte("payloads")
+	bFlags           = []byte("flags")
+	bFlagsByState    = []byte("flags_by_state")
+	bReviews         = []byte("reviews")
+	bReferrals       = []byte("referrals")
+	bReferralsByForc = []byte("referrals_by_force")
+	bReferred        = []byte("referred")
+	bChecks          = []byte("checks")
+	bSweeps          = []byte("sweeps")
+	bCheckpoints     = []byte("checkpoints")
+	bAudit           = []byte("audit")
+)
+
+var allBuckets = [][]byte{bMeta, bProfiles, bProfilesByForce, bPosts, bPostsByProfile, bPayloads,
+	bFlags, bFlagsByState, bReviews, bReferrals, bReferralsByForc, bReferred, bChecks, bSweeps,
+	bCheckpoints, bAudit}
+
+// Options configure Open.
+type Options struct {
+	// Timeout bounds the wait for the file lock (default 2s).
+	Timeout time.Duration
+	// ReadOnly opens the file with a shared lock and no writes.
+	ReadOnly bool
+	// Create allows Open to create a missing file. Commands that only read
+	// or change existing data leave it false, so that a mistyped --db path
+	// is reported rather than silently creating an empty database.
+	Create bool
+	// NoSync skips fsync on commit; for benchmarks and throwaway demo
+	// databases only.
+	NoSync bool
+}
+
+// DB is an open exposure database.
+type DB struct {
+	bolt *bolt.DB
+	path string
+	now  func() time.Time
+}
+
+// migration upgrades a file from version v to v+1 inside one transaction.
+type migration func(tx *bolt.Tx) error
+
+// migrations[v] upgrades from v to v+1. Version 0 is a file whose meta
+// bucket has not been written yet (created by an interrupted first Open).
+var migrations = map[int]migration{
+	0: func(tx *bolt.Tx) error { return nil },
+}
+
+// Open opens (and with Options.Create, creates) the database at path.
+func Open(path string, opt Options) (*DB, error) {
+	if opt.Timeout == 0 {
+		opt.Timeout = 2 * time.Second
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if !opt.Create || opt.ReadOnly {
+			return nil, fmt.Errorf("open %s: %w (run 'exposure sweep' or 'exposure demo' first, or check --db)", path, ErrMissing)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	case st.IsDir():
+		return nil, fmt.Errorf("open %s: is a directory, not a database file", path)
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, fmt.Errorf("open %s: %w", path, ErrInUse)
+		}
+		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
+			return nil, fmt.Errorf("open %s: %w", path, ErrNotExposure)
+		}
+		return nil, fmt.Errorf("open %s: %w (%w)", path, ErrNotExposure, err)
+	}
+	db := &DB{bolt: bdb, path: path, now: time.Now}
+	if err := db.init(opt.ReadOnly); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// init checks the schema version and creates or migrates the buckets.
+func (db *DB) init(readOnly bool) error {
+	version := func(tx *bolt.Tx) (int, bool, error) {
+		m := tx.Bucket(bMeta)
+		if m == nil {
+			// A bbolt file with buckets but no meta is someone else's.
+			empty := true
+			_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+			if !empty {
+				return 0, false, ErrNotExposure
+			}
+			return 0, false, nil
+		}
+		raw := m.Get([]byte("schema"))
+		if raw == nil {
+			return 0, true, nil
+		}
+		v, err := strconv.Atoi(string(raw))
+		if err != nil {
+			return 0, true, fmt.Errorf("%w: schema version %q", ErrNotExposure, raw)
+		}
+		return v, true, nil
+	}
+	if readOnly {
+		return db.bolt.View(func(tx *bolt.Tx) error {
+			v, ok, err := version(tx)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return ErrNotExposure
+			}
+			return checkVersion(v)
+		})
+	}
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		v, _, err := version(tx)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(v); err != nil {
+			return err
+		}
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		for ; v < SchemaVersion; v++ {
+			m, ok := migrations[v]
+			if !ok {
+				return fmt.Errorf("no migration from schema version %d", v)
+			}
+			if err := m(tx); err != nil {
+				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+			}
+		}
+		meta := tx.Bucket(bMeta)
+		if meta.Get([]byte("created")) == nil {
+			if err := meta.Put([]byte("created"), []byte(db.now().UTC().Format(time.RFC3339))); err != nil {
+				return err
+			}
+		}
+		return meta.Put([]byte("schema"), []byte(strconv.Itoa(SchemaVersion)))
+	})
+}
+
+func checkVersion(v int) error {
+	if v > SchemaVersion {
+		return fmt.Errorf("%w: file schema version %d, this binary supports up to %d; upgrade exposure", ErrNewerSchema, v, SchemaVersion)
+	}
+	return nil
+}
+
+// Close closes the file and releases its lock.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Path is the file the database was opened from.
+func (db *DB) Path() string { return db.path }
+
+// SetClock replaces the clock used for record times (tests, and the demo's
+// advancing world).
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Check runs bbolt's consistency check and returns the first problem.
+func (db *DB) Check() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		return nil
+	})
+}
+
+// ---- key and value helpers ----
+
+const sep = 0
+
+// k joins key parts with a NUL separator. Ids and names never contain NUL
+// (the pipeline rejects input that does).
+func k(parts ...string) []byte {
+	n := len(parts)
+	for _, p := range parts {
+		n += len(p)
+	}
+	b := make([]byte, 0, n)
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, sep)
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+// prefix is k(parts...) followed by a separator, for prefix scans.
+func prefix(parts ...string) []byte { return append(k(parts...), sep) }
+
+func seqKey(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
+
+func seqString(n uint64) string { return string(seqKey(n)) }
+
+// timeKey is a fixed-width UTC timestamp that sorts as text.
+func timeKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+func put(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, raw)
+}
+
+func get(b *bolt.Bucket, key []byte, v any) error {
+	raw := b.Get(key)
+	if raw == nil {
+		return ErrNotFound
+	}
+	return decode(raw, v)
+}
+
+func decode(raw []byte, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("%w: bad record: %v", ErrNotExposure, err)
+	}
+	return nil
+}
+
+// scan calls fn for every key with the given prefix, in key order.
+func scan(b *bolt.Bucket, pfx []byte, fn func(k, v []byte) error) error {
+	c := b.Cursor()
+	for key, v := c.Seek(pfx); key != nil && bytes.HasPrefix(key, pfx); key, v = c.Next() {
+		if err := fn(key, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lastPart returns what follows the last separator in key.
+func lastPart(key []byte) string {
+	if i := bytes.LastIndexByte(key, sep); i >= 0 {
+		return string(key[i+1:])
+	}
+	return string(key)
+}
+
+// errStop ends a scan early without error.
+var errStop = errors.New("stop")
+
+// Stop may be returned by a callback to end an iteration early; the
+// iteration then returns nil.
+var Stop = errStop
+
+func endScan(err error) error {
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
+}
