@@ -68,7 +68,7 @@ type Report struct {
 	Confused map[string]map[string]int
 	// CleanFlagged counts examples with no label that got any flag.
 	Clean, CleanFlagged int
-	Exact              int // examples whose flagged set equals their labels
+	Exact               int // examples whose flagged set equals their labels
 }
 
 // Evaluate classifies every example and counts the outcomes.

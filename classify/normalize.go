@@ -29,18 +29,18 @@ import (
 
 // char classes of the first pass.
 const (
-	cSpace   = iota // whitespace or punctuation: a word boundary
-	cLetter         // a letter (folded)
-	cDigit          // 0-9
-	cMask           // '*'
-	cHash           // '#': hashtag marker at a word's start, mask inside
-	cAt             // '@': mention marker at a word's start, 'a' inside
-	cLeet           // '$' '!' '|' '€': letters only when inside a word
-	cApos           // apostrophe: dropped inside a word
-	cDot            // '.': joins f.u.c.k, else ends a sentence
-	cJoin           // emoji, '_', '~': dropped between letters
-	cQuote          // a double quotation mark
-	cEnd            // '?' and newlines: sentence end
+	cSpace  = iota // whitespace or punctuation: a word boundary
+	cLetter        // a letter (folded)
+	cDigit         // 0-9
+	cMask          // '*'
+	cHash          // '#': hashtag marker at a word's start, mask inside
+	cAt            // '@': mention marker at a word's start, 'a' inside
+	cLeet          // '$' '!' '|' '€': letters only when inside a word
+	cApos          // apostrophe: dropped inside a word
+	cDot           // '.': joins f.u.c.k, else ends a sentence
+	cJoin          // emoji, '_', '~': dropped between letters
+	cQuote         // a double quotation mark
+	cEnd           // '?' and newlines: sentence end
 )
 
 // char is one rune of the post after folding.
