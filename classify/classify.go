@@ -260,7 +260,14 @@ func (c *Classifier) run(w *work, text string) {
 		a := &w.hits[i]
 		for j := range w.hits {
 			b := &w.hits[j]
-			if i != j && a.cat == b.cat && b.tf <= a.tf && a.tl <= b.tl && (b.tl-b.tf > a.tl-a.tf || b.oe-b.os > a.oe-a.os) {
+			if i == j || a.cat != b.cat || b.tf > a.tf || a.tl > b.tl {
+				continue
+			}
+			longer := b.tl-b.tf > a.tl-a.tf || b.oe-b.os > a.oe-a.os
+			same := b.tl-b.tf == a.tl-a.tf && b.oe-b.os == a.oe-a.os
+			// on the same words, an allowed phrase (weight 0) wins, then
+			// the heavier term, then the first
+			if longer || same && (b.w0 == 0 && a.w0 > 0 || (b.w0 == 0) == (a.w0 == 0) && (b.w0 > a.w0 || b.w0 == a.w0 && j < i)) {
 				a.dropped = true
 				break
 			}
