@@ -306,7 +306,7 @@ func (c *Classifier) run(w *work, text string) {
 			}
 		}
 		h.ctxTo = int32(len(w.applied))
-		if lowered {
+		if lowered || rs.groups[h.group].hide {
 			for t := h.tf; t <= h.tl; t++ {
 				w.masked[t] = true
 			}

@@ -292,3 +292,26 @@ func readLines(path string) ([]string, error) {
 	}
 	return strings.Split(s, "\n"), nil
 }
+
+// Scores returns the combined score of cat for every example.
+func Scores(c *Classifier, cat Category, ex []Example) []float64 {
+	out := make([]float64, len(ex))
+	for i, e := range ex {
+		out[i] = c.Classify(e.Text).Scores[cat]
+	}
+	return out
+}
+
+// Sweep prints precision, recall, F1 and binary macro-F1 of cat at a range
+// of thresholds, for choosing an operating point on a validation split.
+func Sweep(w io.Writer, c *Classifier, cat Category, ex []Example) {
+	scores := Scores(c, cat, ex)
+	fmt.Fprintf(w, "%-9s %9s %9s %9s %9s\n", "threshold", "precision", "recall", "f1", "macro-f1")
+	for t := 0.05; t < 1.0; t += 0.05 {
+		var b BinaryReport
+		for i, e := range ex {
+			b.Counts.Add(scores[i] >= t, e.Has(cat))
+		}
+		fmt.Fprintf(w, "%9.2f %9.3f %9.3f %9.3f %9.3f\n", t, b.Counts.Precision(), b.Counts.Recall(), b.Counts.F1(), b.MacroF1())
+	}
+}

@@ -38,6 +38,9 @@ type TrainInfo struct {
 	// training data suggest for the precision target; the threshold in
 	// force lives in the category's rules file.
 	Suggested *OperatingPoint `json:"suggested,omitempty"`
+	// Curve is the out-of-fold precision and recall at a range of
+	// thresholds.
+	Curve []OperatingPoint `json:"oof_curve,omitempty"`
 }
 
 // OperatingPoint is a threshold with the precision and recall measured at it.

@@ -33,6 +33,7 @@ type group struct {
 	cat    int
 	weight float64
 	mask   bool
+	hide   bool // hide the group's words from the model
 	line   int
 	slot   uint32 // model feature slot
 }
@@ -309,9 +310,14 @@ func (rs *ruleSet) parseGroup(ci int, n *yaml.Node, seen map[string]int, errAt e
 				return errAt(v.Line, "words: want a list")
 			}
 			words = v
+		case "model":
+			if v.Value != "hide" && v.Value != "see" {
+				return errAt(v.Line, "model: want hide or see, not %q", v.Value)
+			}
+			g.hide = v.Value == "hide"
 		case "note":
 		default:
-			return errAt(k.Line, "unknown key %q in a term group (want group, weight, mask, words, note)", k.Value)
+			return errAt(k.Line, "unknown key %q in a term group (want group, weight, mask, model, words, note)", k.Value)
 		}
 	}
 	if g.name == "" {

@@ -45,10 +45,10 @@ type TrainOptions struct {
 
 func (o TrainOptions) withDefaults() TrainOptions {
 	if o.Epochs == 0 {
-		o.Epochs = 12
+		o.Epochs = 3
 	}
 	if o.Rate == 0 {
-		o.Rate = 0.5
+		o.Rate = 0.1
 	}
 	if o.L2 == 0 {
 		o.L2 = 1e-6
@@ -133,8 +133,10 @@ func (c *Classifier) Train(cat Category, ex []Example, opt TrainOptions) (*Model
 		Rules: c.version, Options: opt}
 	if opt.Folds > 1 {
 		scores := oof(vs, opt, c.rules.cats[ci].rulesAlone)
-		op := ChooseThreshold(scores, labelsOf(vs), opt.MinPrecision)
+		labels := labelsOf(vs)
+		op := ChooseThreshold(scores, labels, opt.MinPrecision)
 		m.Trained.Suggested = &op
+		m.Trained.Curve = Curve(scores, labels)
 	}
 	return m, nil
 }
@@ -226,6 +228,20 @@ func hashExamples(cat Category, ex []Example) string {
 		fmt.Fprintf(h, "%d:%s\x00%v\x00%g\n", len(e.Text), e.Text, e.Has(cat), e.Weight)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Curve returns precision, recall and F1 at thresholds 0.1, 0.2 ... 0.9.
+func Curve(scores []float64, labels []bool) []OperatingPoint {
+	var out []OperatingPoint
+	for t := 1; t <= 9; t++ {
+		th := float64(t) / 10
+		var c Counts
+		for i, s := range scores {
+			c.Add(s >= th, labels[i])
+		}
+		out = append(out, OperatingPoint{Threshold: th, Precision: round5(c.Precision()), Recall: round5(c.Recall()), F1: round5(c.F1())})
+	}
+	return out
 }
 
 // ChooseThreshold picks the operating point for precision first: the lowest

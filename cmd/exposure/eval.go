@@ -9,7 +9,7 @@ import (
 )
 
 func (a *app) evalCmd() *cobra.Command {
-	var in, olid, split string
+	var in, olid, split, sweep string
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Measure the classifier on labelled posts or on the OLID benchmark",
@@ -27,6 +27,9 @@ examples and prints how well it did.
       DIR/<split>_text.txt and DIR/<split>_labels.txt, one tweet and one label
       (1 offensive, 0 not) per line. Prints both classes and the macro-F1,
       the benchmark's official measure.
+
+--sweep CATEGORY prints the figures at a range of thresholds instead; use it
+on a validation split only, never on the test split you report.
 
 The thresholds used are those in the rules (rules/categories/*.yaml).`,
 		Args: cobra.NoArgs,
@@ -54,6 +57,10 @@ The thresholds used are those in the rules (rules/categories/*.yaml).`,
 					return badInput("%v", err)
 				}
 				fmt.Fprintf(a.stdout, "OLID %s split: %d tweets\n", split, len(ex))
+				if sweep != "" {
+					classify.Sweep(a.stdout, cl, classify.Offensive, ex)
+					return nil
+				}
 				classify.EvaluateBinary(cl, classify.Offensive, ex).Print(a.stdout)
 				return nil
 			}
@@ -62,6 +69,14 @@ The thresholds used are those in the rules (rules/categories/*.yaml).`,
 				return err
 			}
 			fmt.Fprintf(a.stdout, "%s: %d examples\n", in, len(ex))
+			if sweep != "" {
+				cat := classify.Category(sweep)
+				if !cat.Valid() {
+					return badInput("--sweep %q: not a category", sweep)
+				}
+				classify.Sweep(a.stdout, cl, cat, ex)
+				return nil
+			}
 			classify.Evaluate(cl, ex).Print(a.stdout)
 			return nil
 		},
@@ -70,6 +85,7 @@ The thresholds used are those in the rules (rules/categories/*.yaml).`,
 	f.StringVar(&in, "in", "", "labelled JSONL")
 	f.StringVar(&olid, "olid", "", "OLID/TweetEval directory")
 	f.StringVar(&split, "split", "val", "OLID split: train, val or test")
+	f.StringVar(&sweep, "sweep", "", "print precision and recall of this category at thresholds 0.05..0.95 instead (for choosing a threshold on a validation split)")
 	return cmd
 }
 

@@ -108,6 +108,9 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 			if s := m.Trained.Suggested; s != nil {
 				fmt.Fprintf(a.stdout, "out-of-fold on the training data: threshold %.3f gives precision %.3f recall %.3f F1 %.3f\n",
 					s.Threshold, s.Precision, s.Recall, s.F1)
+				for _, p := range m.Trained.Curve {
+					fmt.Fprintf(a.stdout, "  out-of-fold at %.1f: precision %.3f recall %.3f F1 %.3f\n", p.Threshold, p.Precision, p.Recall, p.F1)
+				}
 			}
 			// held-out comparison
 			var hold []classify.Example
