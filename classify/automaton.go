@@ -98,12 +98,19 @@ func buildAutomaton(patterns [][]byte) *automaton {
 			queue = append(queue, n)
 		}
 	}
-	a.next = goTo
 	a.outStart = make([]int32, len(nodes)+1)
 	for s, n := range nodes {
 		a.outStart[s+1] = a.outStart[s] + int32(len(n.out))
 		a.outs = append(a.outs, n.out...)
 	}
+	// Mark transitions into states with output in the sign bit, so the
+	// scan reads the output table only when there is something to report.
+	for i, t := range goTo {
+		if len(nodes[t].out) > 0 {
+			goTo[i] = ^t
+		}
+	}
+	a.next = goTo
 	return a
 }
 
@@ -113,8 +120,9 @@ func (a *automaton) find(text []byte, ms []match) []match {
 	nc := int32(a.nclass)
 	for i, b := range text {
 		s = a.next[s*nc+int32(a.classes[b])]
-		if lo, hi := a.outStart[s], a.outStart[s+1]; lo < hi {
-			for _, id := range a.outs[lo:hi] {
+		if s < 0 {
+			s = ^s
+			for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
 				end := int32(i + 1)
 				ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
 			}

@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -80,7 +81,7 @@ func (c *Classifier) Explain(text string) (Result, Explanation) {
 	for ci, cat := range Categories {
 		info := CatInfo{Category: cat, RuleScore: w.rule[ci], HasModel: c.hasModel[ci], Score: c.score(w, ci),
 			Threshold: rs.cats[ci].threshold, RulesAlone: rs.cats[ci].rulesAlone}
-		info.Flagged = info.Score >= info.Threshold && rs.loaded[ci]
+		info.Flagged = slices.Contains(res.Categories, cat)
 		if info.HasModel {
 			info.ModelScore = sigmoid(w.z[ci])
 			for _, u := range c.topNgrams(w, ci, 5) {

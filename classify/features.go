@@ -54,33 +54,29 @@ func mix(h uint32) uint32 {
 	return h
 }
 
-// maskedWord stands in for a word that a context rule lowered (a quoted or
-// condemned slur), so the model does not see the word it was told to
-// discount.
-var maskedWord = []byte("\x00masked")
-
 // extract appends the hashed features of d to fs. masked marks tokens that
-// context rules lowered; rule holds the per-category rule scores and groups
-// the feature slots of the rule groups that fired.
+// context rules lowered (a quoted or condemned slur) or that the rules hide
+// (mild expletives): they leave no trace, not even a placeholder, so the
+// model cannot flag on the word it was told to discount. rule holds the
+// per-category rule scores and groups the feature slots of the rule groups
+// that fired.
 func extract(d *doc, masked []bool, rule *[4]float64, groups []uint32, fs []feat) []feat {
 	toks := d.toks
 	n0 := len(fs)
 	var prev uint32
+	havePrev := false
 	for ti, t := range toks {
-		w := d.norm[t.ns:t.ne]
-		m := masked != nil && masked[ti]
-		if m {
-			w = maskedWord
-		}
-		hw := hashBytes(seedWord, w)
-		fs = append(fs, feat{idx: mix(hw) & dimMask, val: 1, tok: int32(ti)})
-		if ti > 0 {
-			fs = append(fs, feat{idx: mix(prev*31+hw^seedBigram) & dimMask, val: 1, tok: int32(ti - 1), big: true})
-		}
-		prev = hw
-		if m {
+		if masked != nil && masked[ti] {
+			havePrev = false
 			continue
 		}
+		w := d.norm[t.ns:t.ne]
+		hw := hashBytes(seedWord, w)
+		fs = append(fs, feat{idx: mix(hw) & dimMask, val: 1, tok: int32(ti)})
+		if havePrev {
+			fs = append(fs, feat{idx: mix(prev*31+hw^seedBigram) & dimMask, val: 1, tok: int32(ti - 1), big: true})
+		}
+		prev, havePrev = hw, true
 		// char 3-5-grams of " word " (the spaces mark the word's edges)
 		cw := d.norm[t.ns-1 : t.ne+1]
 		for i := 0; i+3 <= len(cw); i++ {

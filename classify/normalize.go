@@ -67,8 +67,6 @@ type doc struct {
 	end   []int32 // per norm byte: end of the original bytes it came from
 	toks  []token
 	chars []char
-	// tokAt maps a norm byte to the token it belongs to (-1 for spaces).
-	tokAt []int32
 	// scratch for a word being built
 	word      []byte
 	wordStart []int32
@@ -84,7 +82,6 @@ func (d *doc) reset(src string) {
 	d.end = d.end[:0]
 	d.toks = d.toks[:0]
 	d.chars = d.chars[:0]
-	d.tokAt = d.tokAt[:0]
 }
 
 // foldRune maps r to its canonical lower-case form and class.
@@ -427,18 +424,6 @@ func (d *doc) normalize(src string) {
 		}
 		i = j
 	}
-	if cap(d.tokAt) < len(d.norm) {
-		d.tokAt = make([]int32, len(d.norm), cap(d.norm))
-	}
-	d.tokAt = d.tokAt[:len(d.norm)]
-	for k := range d.tokAt {
-		d.tokAt[k] = -1
-	}
-	for ti, t := range d.toks {
-		for k := t.ns; k < t.ne; k++ {
-			d.tokAt[k] = int32(ti)
-		}
-	}
 }
 
 // startsWord reports whether a word starts at cs[i].
@@ -626,6 +611,23 @@ func (d *doc) joinSingles(n int) {
 	d.norm = append(d.norm, ' ')
 	d.start = append(d.start, j.oe)
 	d.end = append(d.end, j.oe)
+}
+
+// tokenAt returns the token that norm byte i belongs to, or -1 for a space.
+func (d *doc) tokenAt(i int32) int32 {
+	lo, hi := 0, len(d.toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if d.toks[m].ne <= i {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(d.toks) && d.toks[lo].ns <= i {
+		return int32(lo)
+	}
+	return -1
 }
 
 // text returns the normalised text of token t.

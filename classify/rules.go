@@ -47,6 +47,7 @@ type term struct {
 	stemStart bool // '*' before: the word may have more letters before
 	stemEnd   bool // '*' after: the word may go on (fuck* = fucking, fucker)
 	line      int
+	reason    string // for evidence, built once
 }
 
 // pattern is a regular expression over the original text.
@@ -58,6 +59,7 @@ type pattern struct {
 	re       *regexp.Regexp
 	requires []int32 // cue ids; the pattern only runs when one is present
 	line     int
+	reason   string
 }
 
 // Context rule sides.
@@ -624,6 +626,21 @@ func (rs *ruleSet) compile() error {
 		}
 	}
 	rs.auto = buildAutomaton(pats)
+	for i := range rs.terms {
+		t := &rs.terms[i]
+		name := t.text
+		if t.stemStart {
+			name = "*" + name
+		}
+		if t.stemEnd {
+			name += "*"
+		}
+		t.reason = fmt.Sprintf("term %q (%s, %.2f)", name, rs.groups[t.group].name, t.weight)
+	}
+	for i := range rs.patterns {
+		p := &rs.patterns[i]
+		p.reason = fmt.Sprintf("pattern %q (%.2f)", p.name, p.weight)
+	}
 	return nil
 }
 
