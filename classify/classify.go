@@ -249,8 +249,13 @@ func (c *Classifier) run(w *work, text string) {
 			continue
 		}
 		if ap.kind == kindCue {
-			w.cues = append(w.cues, cueHit{id: ap.ref, tf: tf, tl: tl})
+			if len(w.cues) < maxMatches {
+				w.cues = append(w.cues, cueHit{id: ap.ref, tf: tf, tl: tl})
+			}
 			w.cueSeen[ap.ref] = true
+			continue
+		}
+		if len(w.hits) >= maxMatches {
 			continue
 		}
 		t := &rs.terms[ap.ref]
@@ -413,6 +418,11 @@ func (c *Classifier) run(w *work, text string) {
 	}
 }
 
+// maxMatches caps the rule hits and the context cues looked at in one
+// post, so that a hostile post repeating a word thousands of times costs
+// linear time; scores saturate long before.
+const maxMatches = 128
+
 // patternWindow is how many words either side of a required cue a
 // pattern sees.
 const patternWindow = 10
@@ -421,6 +431,9 @@ const patternWindow = 10
 func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
 	p := &c.rules.patterns[pi]
 	for _, loc := range p.re.FindAllStringIndex(text[from:], 8) {
+		if len(w.hits) >= maxMatches {
+			return
+		}
 		s, e := from+int32(loc[0]), from+int32(loc[1])
 		tf, tl := tokenRange(w.d.toks, s, e)
 		if tf < 0 {

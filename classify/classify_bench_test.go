@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"io/fs"
 	"testing"
 
 	"github.com/psd-tools/exposure/rules"
@@ -81,3 +82,5 @@ func BenchmarkClassify(b *testing.B) {
 		})
 	}
 }
+
+func embeddedRules() fs.FS { return rules.Embedded() }

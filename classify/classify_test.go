@@ -206,3 +206,20 @@ func TestConcurrentClassify(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A hostile post repeating flagged words thousands of times keeps its
+// matches capped (so it costs linear time) and still gets flagged.
+func TestRepeatedWordsCapped(t *testing.T) {
+	c := mustLoad(t)
+	text := strings.Repeat("fuck you scrote, court ", 3000)
+	w := new(work)
+	c.run(w, text)
+	if len(w.hits) > maxMatches || len(w.cues) > maxMatches {
+		t.Errorf("hits %d cues %d, cap %d", len(w.hits), len(w.cues), maxMatches)
+	}
+	r := c.Classify(text)
+	checkResult(t, text, r)
+	if !slices.Contains(r.Categories, Offensive) {
+		t.Errorf("not flagged: %v", r.Scores)
+	}
+}
