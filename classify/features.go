@@ -10,6 +10,9 @@ import "math"
 // FeatureSpec names the space; a model trained on another spec is refused.
 const FeatureSpec = "exposure-features-1: h18 w1 w2 c3-5 rules l2"
 
+// charMax is the longest character n-gram.
+const charMax = 5
+
 const (
 	hashBits = 18
 	dim      = 1 << hashBits
@@ -81,7 +84,7 @@ func extract(d *doc, masked []bool, rule *[4]float64, groups []uint32, fs []feat
 		cw := d.norm[t.ns-1 : t.ne+1]
 		for i := 0; i+3 <= len(cw); i++ {
 			h := uint32(seedChar ^ 2166136261)
-			for k := i; k < i+5 && k < len(cw); k++ {
+			for k := i; k < i+charMax && k < len(cw); k++ {
 				h ^= uint32(cw[k])
 				h *= 16777619
 				if k-i >= 2 {

@@ -63,8 +63,6 @@ type token struct {
 type doc struct {
 	src   string
 	norm  []byte
-	start []int32 // per norm byte: first original byte it came from
-	end   []int32 // per norm byte: end of the original bytes it came from
 	toks  []token
 	chars []char
 	// scratch for a word being built
@@ -78,15 +76,34 @@ type doc struct {
 func (d *doc) reset(src string) {
 	d.src = src
 	d.norm = d.norm[:0]
-	d.start = d.start[:0]
-	d.end = d.end[:0]
 	d.toks = d.toks[:0]
 	d.chars = d.chars[:0]
 }
 
+// asciiFold caches foldRune for ASCII: rune, class, upper.
+var asciiFold = func() (t [128]struct {
+	r     byte
+	class uint8
+	upper bool
+}) {
+	for b := 0; b < 128; b++ {
+		r, cl, up := foldASCII(rune(b))
+		t[b].r, t[b].class, t[b].upper = byte(r), cl, up
+	}
+	return t
+}()
+
 // foldRune maps r to its canonical lower-case form and class.
 func foldRune(r rune) (rune, uint8, bool) {
 	if r < utf8.RuneSelf {
+		f := asciiFold[r]
+		return rune(f.r), f.class, f.upper
+	}
+	return foldOther(r)
+}
+
+func foldASCII(r rune) (rune, uint8, bool) {
+	{
 		switch {
 		case r >= 'a' && r <= 'z':
 			return r, cLetter, false
@@ -117,6 +134,9 @@ func foldRune(r rune) (rune, uint8, bool) {
 		}
 		return r, cSpace, false
 	}
+}
+
+func foldOther(r rune) (rune, uint8, bool) {
 	switch {
 	case r == utf8.RuneError:
 		return r, cSpace, false
@@ -287,23 +307,32 @@ const joinRun = 4
 func (d *doc) normalize(src string) {
 	d.reset(src)
 	// Pass 1: fold every rune.
+	if cap(d.chars) < len(src) {
+		d.chars = make([]char, len(src)+16)
+	}
+	chars := d.chars[:len(src)] // a rune takes at least a byte
+	n := 0
 	for i := 0; i < len(src); {
-		r, w := rune(src[i]), 1
-		if r >= utf8.RuneSelf {
-			r, w = utf8.DecodeRuneInString(src[i:])
+		c := &chars[n]
+		n++
+		if b := src[i]; b < utf8.RuneSelf {
+			f := &asciiFold[b]
+			c.r, c.class, c.upper, c.os, c.oe = rune(f.r), f.class, f.upper, int32(i), int32(i+1)
+			i++
+			continue
 		}
-		f, cl, up := foldRune(r)
-		d.chars = append(d.chars, char{r: f, class: cl, upper: up, os: int32(i), oe: int32(i + w)})
+		r, w := utf8.DecodeRuneInString(src[i:])
+		c.r, c.class, c.upper = foldOther(r)
+		c.os, c.oe = int32(i), int32(i+w)
 		i += w
 	}
+	d.chars = chars[:n]
 	// Pass 2: cut words, decide what each in-word character means, and
 	// write words out, joining runs of single letters.
 	cs := d.chars
 	var sent int32
 	quoted := false
 	d.norm = append(d.norm, ' ')
-	d.start = append(d.start, 0)
-	d.end = append(d.end, 0)
 	singles := 0 // single-letter words written in a row
 	for i := 0; i < len(cs); {
 		c := cs[i]
@@ -551,13 +580,9 @@ func (d *doc) writeHashtag(sent int32, quoted bool) {
 func (d *doc) writePart(from, to int, sent int32, quoted bool) {
 	ns := int32(len(d.norm))
 	d.norm = append(d.norm, d.word[from:to]...)
-	d.start = append(d.start, d.wordStart[from:to]...)
-	d.end = append(d.end, d.wordEnd[from:to]...)
 	t := token{ns: ns, ne: int32(len(d.norm)), os: d.wordStart[from], oe: d.wordEnd[to-1], sent: sent, quoted: quoted}
 	d.toks = append(d.toks, t)
 	d.norm = append(d.norm, ' ')
-	d.start = append(d.start, t.oe)
-	d.end = append(d.end, t.oe)
 }
 
 // joinSingles merges the last joinRun single-letter tokens into one word
@@ -571,46 +596,31 @@ func (d *doc) joinSingles(n int) {
 	}
 	first := d.toks[nt-k]
 	var letters [joinRun]byte
-	var os, oe [joinRun]int32
-	pieces := d.toks[nt-k:]
-	// Copy what is needed before norm is cut back.
 	m := 0
-	if n > joinRun {
-		last := pieces[1]
-		b := d.norm[last.ns]
-		d.norm = d.norm[:first.ne]
-		d.start = d.start[:first.ne]
-		d.end = d.end[:first.ne]
-		if d.norm[len(d.norm)-1] == b {
-			d.end[len(d.end)-1] = last.oe
-		} else {
-			d.norm = append(d.norm, b)
-			d.start = append(d.start, last.os)
-			d.end = append(d.end, last.oe)
-		}
-	} else {
-		for _, t := range pieces {
-			letters[m], os[m], oe[m] = d.norm[t.ns], t.os, t.oe
+	for _, t := range d.toks[nt-k:] {
+		if t.ne-t.ns == 1 {
+			letters[m] = d.norm[t.ns]
 			m++
 		}
+	}
+	if n > joinRun {
+		// keep the joined word, add the new letter
+		d.norm = d.norm[:first.ne]
+		if d.norm[len(d.norm)-1] != letters[0] {
+			d.norm = append(d.norm, letters[0])
+		}
+	} else {
 		d.norm = d.norm[:first.ns]
-		d.start = d.start[:first.ns]
-		d.end = d.end[:first.ns]
 		for x := 0; x < m; x++ {
 			if x > 0 && d.norm[len(d.norm)-1] == letters[x] {
-				d.end[len(d.end)-1] = oe[x]
 				continue
 			}
 			d.norm = append(d.norm, letters[x])
-			d.start = append(d.start, os[x])
-			d.end = append(d.end, oe[x])
 		}
 	}
 	j := token{ns: first.ns, ne: int32(len(d.norm)), os: first.os, oe: d.toks[nt-1].oe, sent: first.sent, quoted: first.quoted}
 	d.toks = append(d.toks[:nt-k], j)
 	d.norm = append(d.norm, ' ')
-	d.start = append(d.start, j.oe)
-	d.end = append(d.end, j.oe)
 }
 
 // tokenAt returns the token that norm byte i belongs to, or -1 for a space.
