@@ -19,7 +19,7 @@ func (a *app) trainCmd() *cobra.Command {
 		olid, out, heldout   string
 		heldoutOLID, catName string
 		reviews, replace     bool
-		reviewWeight         float64
+		reviewWeight, inWeight float64
 		opt                  classify.TrainOptions
 	)
 	cmd := &cobra.Command{
@@ -32,7 +32,8 @@ same examples, options and rules give the same bytes.
 
 Training data:
   --in FILE        labelled JSONL {"id","text","labels":[...]} (repeatable)
-  --olid DIR       the train split of an OLID/TweetEval directory (offensive)
+  --olid DIR       the train split of an OLID/TweetEval directory (offensive);
+                   with --in as well, both are used (--in-weight scales --in)
   --reviews        add the reviewer decisions in --db: a confirmed flag is a
                    positive example of its final categories, a dismissed flag
                    a negative example (weighted by --review-weight)
@@ -74,6 +75,9 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 				e, err := readExamples(in)
 				if err != nil {
 					return err
+				}
+				for i := range e {
+					e[i].Weight = inWeight
 				}
 				ex = append(ex, e...)
 				sources = append(sources, filepath.Base(in))
@@ -165,6 +169,7 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 	f.BoolVar(&replace, "replace", false, "overwrite --out if it exists")
 	f.StringVar(&heldout, "heldout", "", "labelled JSONL to compare the current and retrained models on")
 	f.StringVar(&heldoutOLID, "heldout-olid", "", "OLID split to compare on (default val with --olid)")
+	f.Float64Var(&inWeight, "in-weight", 1, "weight of each --in example (e.g. to let a few hundred police posts count against thousands of OLID tweets)")
 	f.BoolVar(&reviews, "reviews", false, "add the reviewer decisions in --db as labelled examples")
 	f.Float64Var(&reviewWeight, "review-weight", 2, "weight of a reviewer decision relative to a written example")
 	f.IntVar(&opt.Epochs, "epochs", 0, "passes over the data (default 12)")
