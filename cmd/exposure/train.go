@@ -15,12 +15,12 @@ import (
 
 func (a *app) trainCmd() *cobra.Command {
 	var (
-		ins                  []string
-		olid, out, heldout   string
-		heldoutOLID, catName string
-		reviews, replace     bool
+		ins                    []string
+		olid, out, heldout     string
+		heldoutOLID, catName   string
+		reviews, replace       bool
 		reviewWeight, inWeight float64
-		opt                  classify.TrainOptions
+		opt                    classify.TrainOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
