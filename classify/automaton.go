@@ -8,7 +8,10 @@ package classify
 type automaton struct {
 	classes  [256]uint8
 	nclass   int
-	next     []int32 // state*nclass + class -> state
+	next     []int32 // state*nclass + class -> state (^state: has output)
+	// next16 is next in half the memory when there are fewer than 32768
+	// states (the usual case): the high bit marks output.
+	next16 []uint16
 	outStart []int32 // state -> first index in outs; outStart[s+1] ends it
 	outs     []int32 // pattern ids
 	plen     []int32 // pattern id -> length in bytes
@@ -111,17 +114,48 @@ func buildAutomaton(patterns [][]byte) *automaton {
 		}
 	}
 	a.next = goTo
+	if len(nodes) < 1<<15 {
+		a.next16 = make([]uint16, len(goTo))
+		for i, t := range goTo {
+			if t < 0 {
+				a.next16[i] = uint16(^t) | 1<<15
+			} else {
+				a.next16[i] = uint16(t)
+			}
+		}
+		a.next = nil
+	}
 	return a
 }
 
 // find appends every occurrence of every pattern in text to ms.
 func (a *automaton) find(text []byte, ms []match) []match {
+	if a.next16 != nil {
+		return a.find16(text, ms)
+	}
 	s := int32(0)
 	nc := int32(a.nclass)
 	for i, b := range text {
 		s = a.next[s*nc+int32(a.classes[b])]
 		if s < 0 {
 			s = ^s
+			for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
+				end := int32(i + 1)
+				ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
+			}
+		}
+	}
+	return ms
+}
+
+func (a *automaton) find16(text []byte, ms []match) []match {
+	s := uint16(0)
+	nc := a.nclass
+	next := a.next16
+	for i, b := range text {
+		s = next[int(s)*nc+int(a.classes[b])]
+		if s&(1<<15) != 0 {
+			s &^= 1 << 15
 			for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
 				end := int32(i + 1)
 				ms = append(ms, match{id: id, start: end - a.plen[id], end: end})

@@ -8,13 +8,13 @@ import "math"
 // costs one cache line per feature rather than four.
 //
 // FeatureSpec names the space; a model trained on another spec is refused.
-const FeatureSpec = "exposure-features-1: h18 w1 w2 c3-5 rules l2"
+const FeatureSpec = "exposure-features-2: h17 w1 w2 c3-5 rules l2"
 
 // charMax is the longest character n-gram.
 const charMax = 5
 
 const (
-	hashBits = 18
+	hashBits = 17
 	dim      = 1 << hashBits
 	dimMask  = dim - 1
 )
