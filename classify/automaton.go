@@ -6,12 +6,12 @@ package classify
 // table over byte classes (bytes that occur in no pattern share one class),
 // so a step is two array reads.
 type automaton struct {
-	classes  [256]uint8
-	nclass   int
-	next     []int32 // state*nclass + class -> state (^state: has output)
+	classes [256]uint8
+	nclass  int
+	next    []int32 // state*nclass + class -> state (^state: has output)
 	// next16 is next in half the memory when there are fewer than 32768
 	// states (the usual case): the high bit marks output.
-	next16 []uint16
+	next16   []uint16
 	outStart []int32 // state -> first index in outs; outStart[s+1] ends it
 	outs     []int32 // pattern ids
 	plen     []int32 // pattern id -> length in bytes
