@@ -564,11 +564,13 @@ func (c *Classifier) result(w *work, text string) Result {
 func (c *Classifier) evidence(w *work, text string, ci int, ev []Span) []Span {
 	cat := Categories[ci]
 	n0 := len(ev)
+	strongest := 0.0
 	for i := range w.hits {
 		h := &w.hits[i]
 		if h.cat != ci || h.dropped || h.w <= 0 || c.rules.groups[h.group].hide {
 			continue
 		}
+		strongest = math.Max(strongest, h.w)
 		dup := false
 		for _, s := range ev[n0:] {
 			if s.Start == int(h.os) && s.End == int(h.oe) {
@@ -581,17 +583,32 @@ func (c *Classifier) evidence(w *work, text string, ci int, ev []Span) []Span {
 		}
 		ev = append(ev, Span{Category: cat, Start: int(h.os), End: int(h.oe), Text: text[h.os:h.oe], Reason: c.hitReason(w, h)})
 	}
-	if len(ev) > n0 {
+	// When no rule hit explains the flag on its own (only background
+	// vocabulary matched), the model did the flagging: show its n-grams too.
+	if strongest < weakHit && c.hasModel[ci] {
+		for _, u := range c.topNgrams(w, ci, 3) {
+			overlap := false
+			for _, s := range ev[n0:] {
+				if int(u.os) < s.End && s.Start < int(u.oe) {
+					overlap = true
+					break
+				}
+			}
+			if !overlap {
+				ev = append(ev, Span{Category: cat, Start: int(u.os), End: int(u.oe), Text: text[u.os:u.oe],
+					Reason: fmt.Sprintf("model n-gram %q (%+.2f)", u.label, u.weight)})
+			}
+		}
+	}
+	if len(ev)-n0 > 1 {
 		sort.Slice(ev[n0:], func(i, j int) bool { return ev[n0+i].Start < ev[n0+j].Start })
-		return ev
 	}
-	for _, u := range c.topNgrams(w, ci, 3) {
-		ev = append(ev, Span{Category: cat, Start: int(u.os), End: int(u.oe), Text: text[u.os:u.oe],
-			Reason: fmt.Sprintf("model n-gram %q (%+.2f)", u.label, u.weight)})
-	}
-	sort.Slice(ev[n0:], func(i, j int) bool { return ev[n0+i].Start < ev[n0+j].Start })
 	return ev
 }
+
+// weakHit is the rule weight below which a hit is background vocabulary
+// rather than a reason to flag.
+const weakHit = 0.3
 
 func (c *Classifier) hitReason(w *work, h *hit) string {
 	rs := c.rules
