@@ -287,8 +287,8 @@ func (c *Classifier) run(w *work, text string) {
 			if !containsID(p.requires, ch.id) {
 				continue
 			}
-			a := max(0, ch.tf-patternWindow)
-			b := min(int32(len(d.toks))-1, ch.tl+patternWindow)
+			a := max(0, ch.tf-p.window)
+			b := min(int32(len(d.toks))-1, ch.tl+p.window)
 			from, to := d.toks[a].os, d.toks[b].oe
 			if from < lastEnd {
 				from = lastEnd
@@ -423,9 +423,9 @@ func (c *Classifier) run(w *work, text string) {
 // linear time; scores saturate long before.
 const maxMatches = 128
 
-// patternWindow is how many words either side of a required cue a
-// pattern sees.
-const patternWindow = 10
+// defaultPatternWindow is how many words either side of a required cue a
+// pattern sees, unless its rule says otherwise.
+const defaultPatternWindow = 10
 
 // matchPattern adds the hits of pattern pi in text[from:].
 func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {

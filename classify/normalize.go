@@ -51,6 +51,12 @@ type char struct {
 	os, oe int32
 }
 
+// wpos is where a byte of a word being built came from.
+type wpos struct {
+	os, oe int32
+	upper  bool
+}
+
 // token is one word of the normalised stream.
 type token struct {
 	ns, ne int32 // bytes of norm, without the surrounding spaces
@@ -67,9 +73,7 @@ type doc struct {
 	chars []char
 	// scratch for a word being built
 	word      []byte
-	wordStart []int32
-	wordEnd   []int32
-	wordUpper []bool
+	wpos []wpos // per byte of word: where it came from
 	run       int // length of the run of the word's last letter
 }
 
@@ -369,9 +373,7 @@ func (d *doc) normalize(src string) {
 			j++
 		}
 		d.word = d.word[:0]
-		d.wordStart = d.wordStart[:0]
-		d.wordEnd = d.wordEnd[:0]
-		d.wordUpper = d.wordUpper[:0]
+		d.wpos = d.wpos[:0]
 		d.run = 0
 		letters, digits := 0, 0
 		lateDigit := false // a digit after a letter: sh1t, not 3am
@@ -531,31 +533,25 @@ func (d *doc) appendWordRune(r rune, c char) {
 				// keep the double for now
 			case d.run == 3:
 				d.word = d.word[:n-1]
-				d.wordStart = d.wordStart[:n-1]
-				d.wordEnd = d.wordEnd[:n-1]
-				d.wordUpper = d.wordUpper[:n-1]
-				d.wordEnd[n-2] = c.oe
+				d.wpos = d.wpos[:n-1]
+				d.wpos[n-2].oe = c.oe
 				return
 			default:
-				d.wordEnd[n-1] = c.oe
+				d.wpos[n-1].oe = c.oe
 				return
 			}
 		} else {
 			d.run = 1
 		}
 		d.word = append(d.word, b)
-		d.wordStart = append(d.wordStart, c.os)
-		d.wordEnd = append(d.wordEnd, c.oe)
-		d.wordUpper = append(d.wordUpper, c.upper)
+		d.wpos = append(d.wpos, wpos{c.os, c.oe, c.upper})
 		return
 	}
 	n := len(d.word)
 	d.run = 0
 	d.word = utf8.AppendRune(d.word, r)
 	for k := n; k < len(d.word); k++ {
-		d.wordStart = append(d.wordStart, c.os)
-		d.wordEnd = append(d.wordEnd, c.oe)
-		d.wordUpper = append(d.wordUpper, c.upper && k == n)
+		d.wpos = append(d.wpos, wpos{c.os, c.oe, c.upper && k == n})
 	}
 }
 
@@ -569,7 +565,7 @@ func (d *doc) writeWord(sent int32, quoted bool) {
 func (d *doc) writeHashtag(sent int32, quoted bool) {
 	from := 0
 	for k := 1; k < len(d.word); k++ {
-		if d.wordUpper[k] && !d.wordUpper[k-1] && d.word[k-1] >= 'a' && d.word[k-1] <= 'z' {
+		if d.wpos[k].upper && !d.wpos[k-1].upper && d.word[k-1] >= 'a' && d.word[k-1] <= 'z' {
 			d.writePart(from, k, sent, quoted)
 			from = k
 		}
@@ -580,7 +576,7 @@ func (d *doc) writeHashtag(sent int32, quoted bool) {
 func (d *doc) writePart(from, to int, sent int32, quoted bool) {
 	ns := int32(len(d.norm))
 	d.norm = append(d.norm, d.word[from:to]...)
-	t := token{ns: ns, ne: int32(len(d.norm)), os: d.wordStart[from], oe: d.wordEnd[to-1], sent: sent, quoted: quoted}
+	t := token{ns: ns, ne: int32(len(d.norm)), os: d.wpos[from].os, oe: d.wpos[to-1].oe, sent: sent, quoted: quoted}
 	d.toks = append(d.toks, t)
 	d.norm = append(d.norm, ' ')
 }

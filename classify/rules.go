@@ -58,6 +58,7 @@ type pattern struct {
 	weight   float64
 	re       *regexp.Regexp
 	requires []int32 // cue ids; the pattern only runs when one is present
+	window   int32   // words either side of a required cue the pattern sees
 	line     int
 	reason   string
 }
@@ -391,7 +392,7 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 	if n.Kind != yaml.MappingNode {
 		return errAt(n.Line, "patterns: each entry has name, weight, regexp")
 	}
-	p := pattern{cat: ci, weight: -1, line: n.Line}
+	p := pattern{cat: ci, weight: -1, line: n.Line, window: defaultPatternWindow}
 	var src string
 	srcLine := n.Line
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -418,9 +419,15 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 				}
 				p.requires = append(p.requires, id)
 			}
+		case "window":
+			w, err := strconv.Atoi(v.Value)
+			if err != nil || w < 1 || w > 100 {
+				return errAt(v.Line, "window: want a number of words from 1 to 100, not %q", v.Value)
+			}
+			p.window = int32(w)
 		case "note":
 		default:
-			return errAt(k.Line, "unknown key %q in a pattern (want name, weight, regexp, requires, note)", k.Value)
+			return errAt(k.Line, "unknown key %q in a pattern (want name, weight, regexp, requires, window, note)", k.Value)
 		}
 	}
 	if p.name == "" {
