@@ -72,9 +72,9 @@ type doc struct {
 	toks  []token
 	chars []char
 	// scratch for a word being built
-	word      []byte
+	word []byte
 	wpos []wpos // per byte of word: where it came from
-	run       int // length of the run of the word's last letter
+	run  int    // length of the run of the word's last letter
 }
 
 func (d *doc) reset(src string) {
