@@ -182,7 +182,7 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 	}
 
 	best, explicit := w.vote(f)
-	abroad := best >= 0 && d.forces[best].Abroad && !d.forces[best].InScope || best == len(d.forces)
+	abroad := best == len(d.forces) || best >= 0 && d.forces[best].Abroad && !d.forces[best].InScope
 	if f.abroadTerm && !(explicit && best >= 0 && best < len(d.forces) && !d.forces[best].Abroad) {
 		abroad = true
 	}

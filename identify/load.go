@@ -87,12 +87,26 @@ func compile(fb, ib []byte) (*Detector, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+var parserErrors = []string{
+	"did not find expected key", "did not find expected '-' indicator",
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"did not find expected node content", "did not find expected <document start>",
+}
+
 func parseYAML(file string, data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
+			// yaml.v3 gives parser errors at the 0-based line where the
+			// unfinished list or mapping starts; scanner errors are 1-based.
+			for _, p := range parserErrors {
+				if strings.HasPrefix(m[2], p) {
+					n++
+					break
+				}
+			}
 			return nil, &RuleError{file, n, m[2]}
 		}
 		var te *yaml.TypeError

@@ -64,13 +64,29 @@ func (s *scanner) scan(text string, out sink) {
 	for i := 0; i < n; {
 		c := text[i]
 		if c < utf8.RuneSelf {
+			if k := asciiKind[c]; k != kOther {
+				// Fast path: the rest of an ASCII word in one loop.
+				j := i
+				for ; j < n; j++ {
+					c = text[j]
+					if c >= utf8.RuneSelf {
+						break
+					}
+					k = asciiKind[c]
+					if k == kOther {
+						break
+					}
+					if k == kUpper {
+						c += 'a' - 'A'
+					}
+					s.norm = append(s.norm, c)
+					s.kinds = append(s.kinds, k)
+					s.offs = append(s.offs, int32(j))
+				}
+				i = j
+				continue
+			}
 			switch {
-			case c >= 'a' && c <= 'z':
-				s.add(c, kLower, int32(i))
-			case c >= 'A' && c <= 'Z':
-				s.add(c+('a'-'A'), kUpper, int32(i))
-			case c >= '0' && c <= '9':
-				s.add(c, kDigit, int32(i))
 			case c == '\'':
 				i += s.apostrophe(text, i, 1, flush)
 				continue
@@ -267,6 +283,23 @@ func fold(r rune) (out string, k uint8, ok bool) {
 	}
 	return "", 0, false
 }
+
+// asciiKind classifies ASCII bytes: kOther for anything not a letter or digit.
+var asciiKind = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case c >= 'a' && c <= 'z':
+			t[c] = kLower
+		case c >= 'A' && c <= 'Z':
+			t[c] = kUpper
+		case c >= '0' && c <= '9':
+			t[c] = kDigit
+		default:
+			t[c] = kOther
+		}
+	}
+	return t
+}()
 
 const (
 	asciiLower = "abcdefghijklmnopqrstuvwxyz"
