@@ -3,6 +3,7 @@ package identify
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Detector decides who is in scope. Build it with Load; it is immutable and
@@ -86,23 +87,29 @@ type unit struct {
 }
 
 type work struct {
-	d      *Detector
-	sc     scanner
-	field  uint8
-	first  bool
-	toks   []tok
-	units  []unit
-	votes  []int32
-	expl   []bool
-	ev     []int32
-	texts  [nFields]string
-	memo   uint64
-	segBuf [8]int32
+	d       *Detector
+	sc      scanner
+	field   uint8
+	first   bool
+	toks    []tok
+	units   []unit
+	votes   []int32
+	expl    []bool
+	ev      []int32
+	echo    []int32 // per entry: a bio unit that changed its state, or -1
+	touched []int32
+	texts   [nFields]string
+	memo    uint64
+	segBuf  [8]int32
 }
 
 func (d *Detector) get() *work {
 	if w, ok := d.pool.Get().(*work); ok {
 		return w
+	}
+	echo := make([]int32, len(d.entries))
+	for i := range echo {
+		echo[i] = -1
 	}
 	return &work{
 		d:     d,
@@ -111,6 +118,7 @@ func (d *Detector) get() *work {
 		votes: make([]int32, len(d.forces)+1),
 		expl:  make([]bool, len(d.forces)+1),
 		ev:    make([]int32, 0, 16),
+		echo:  echo,
 	}
 }
 
@@ -135,9 +143,32 @@ func (d *Detector) Explain(p Profile) (Result, []string) {
 	return r, lines
 }
 
+// Field sizes read: a bio is a few hundred bytes on every platform; text
+// past these caps (scraped text is hostile) is not read.
+const (
+	maxBio   = 8 << 10
+	maxField = 1 << 10
+)
+
+// capText cuts s to at most n bytes, at a rune boundary.
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 func (d *Detector) prepare(w *work, p Profile) {
 	w.toks, w.units, w.ev = w.toks[:0], w.units[:0], w.ev[:0]
-	w.texts = [nFields]string{p.Bio, p.Name, strings.TrimPrefix(strings.TrimSpace(p.Handle), "@"), p.Location}
+	w.texts = [nFields]string{
+		capText(p.Bio, maxBio),
+		capText(p.Name, maxField),
+		capText(strings.TrimPrefix(strings.TrimSpace(p.Handle), "@"), maxField),
+		capText(p.Location, maxField),
+	}
 	for f := range nFields {
 		w.field, w.first = f, true
 		w.sc.scan(w.texts[f], w)
@@ -516,20 +547,24 @@ func (w *work) modify() {
 	}
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.
+	w.touched = w.touched[:0]
 	for ui := range w.units {
 		u := &w.units[ui]
-		if u.field == fieldBio || u.e < 0 || u.state != stSelf {
+		if u.e < 0 {
 			continue
 		}
-		for k := range w.units {
-			v := &w.units[k]
-			if v.field != fieldBio {
-				break
+		if u.field == fieldBio {
+			if u.state != stSelf && w.echo[u.e] < 0 {
+				w.echo[u.e] = int32(ui)
+				w.touched = append(w.touched, u.e)
 			}
-			if v.e == u.e && v.state != stSelf {
-				u.state, u.by = v.state, v.by
-				break
-			}
+			continue
 		}
+		if k := w.echo[u.e]; k >= 0 && u.state == stSelf {
+			u.state, u.by = w.units[k].state, w.units[k].by
+		}
+	}
+	for _, e := range w.touched {
+		w.echo[e] = -1
 	}
 }

@@ -28,7 +28,7 @@ func check(t *testing.T, d *Detector, name string, p Profile, w want) {
 }
 
 func serving(force string, role Role) want { return want{true, Serving, force, role, ""} }
-func notPolice(reason string) want      { return want{false, NotPolice, "", Unknown, reason} }
+func notPolice(reason string) want         { return want{false, NotPolice, "", Unknown, reason} }
 
 func TestServingAndForceAttribution(t *testing.T) {
 	d := mustLoad(t)
