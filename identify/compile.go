@@ -49,6 +49,7 @@ var modNames = [...]string{"former", "family", "clients", "aspiring", "negation"
 const (
 	dirBefore uint8 = 1 << iota
 	dirAfter
+	dirPossessive // after a possessive only: "copper's dad"
 )
 
 // Case a weak phrase needs in the text.
@@ -69,6 +70,7 @@ type entry struct {
 	class   int16
 	force   int32
 	caseReq uint8
+	police  bool   // a former phrase with a police word in it ("30 years in the police")
 	weak    string // spelling of a weak alias or place, for its case
 	text    string // as written in the rules
 	file    string
@@ -279,6 +281,20 @@ func edgeKey(node, id int32) uint64 { return uint64(uint32(node))<<32 | uint64(u
 func (b *builder) finish(version string) *Detector {
 	for c := range b.codes {
 		b.wordFlags[b.wordID(c)] |= wCode
+	}
+	// A former phrase that has a police word in it is about policing.
+	for key, kd := range b.keys {
+		e := &b.entries[kd.entry]
+		if kd.joined || e.kind != kFormer {
+			continue
+		}
+		for _, w := range strings.Fields(key) {
+			if o, ok := b.keys[w]; ok && !o.joined {
+				if k := b.entries[o.entry].kind; k == kContext || k == kRole || k == kAlias {
+					e.police = true
+				}
+			}
+		}
 	}
 	d := &Detector{
 		version:   version,

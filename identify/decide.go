@@ -86,12 +86,16 @@ func (w *work) facts() facts {
 			}
 		case kFormer:
 			if e.strong {
-				f.police = true
+				// "Left the police", "ex-job": about policing, like a police word.
+				f.police, f.context = true, true
 				if f.formerClaim < 0 {
 					f.formerClaim = i
 				}
 			} else if f.formerProf < 0 {
 				f.formerProf = i
+			}
+			if e.police {
+				f.police = true
 			}
 		}
 	}
@@ -159,7 +163,9 @@ func (w *work) validRole(u *unit, e *entry, f *facts) bool {
 	if e.strong || f.selfForce || f.context || f.strongRole || (u.state != stSelf && f.anyForce) {
 		return true
 	}
-	return f.ukPlace && w.toks[u.t0].flags&fUpper != 0
+	// "PC. Hull." and "Retired Inspector, 31 years with Lancashire": a rank
+	// with a town of a force area.
+	return f.ukPlace && (w.toks[u.t0].flags&fUpper != 0 || u.state == stFormer)
 }
 
 func (d *Detector) verdict(w *work, f *facts, p Profile) Result {

@@ -535,7 +535,7 @@ func (w *work) modify() {
 			if e.dir&dirBefore != 0 {
 				attached, consumed = w.forward(ui, st)
 			}
-			if !attached && !consumed && e.dir&dirAfter != 0 {
+			if !attached && !consumed && (e.dir&dirAfter != 0 || e.dir&dirPossessive != 0 && w.units[ui].flags&fPoss != 0) {
 				attached = w.backward(ui, st)
 			}
 			w.units[ui].used = attached || consumed

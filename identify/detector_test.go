@@ -72,6 +72,7 @@ func TestServingAndForceAttribution(t *testing.T) {
 		{"richmond north yorkshire", Profile{Bio: "PCSO", Location: "Richmond, North Yorkshire"}, serving("North Yorkshire Police", PCSO)},
 		{"richmond alone", Profile{Bio: "PCSO", Location: "Richmond"}, serving("unknown", PCSO)},
 		{"boston lincs", Profile{Bio: "Response cop. Boston, Lincs"}, serving("Lincolnshire Police", Officer)},
+		{"dad of 3 is still a PC", Profile{Bio: "PC dad of 3. Bolton."}, serving("Greater Manchester Police", Officer)},
 		{"two forces tie", Profile{Bio: "Police officer. GMP and Lancashire Constabulary."}, serving("unknown", Officer)},
 	}
 	for _, c := range cases {
@@ -98,12 +99,16 @@ func TestLookalikes(t *testing.T) {
 		{"rtd after", Profile{Bio: "DC (rtd), Kent Police"}, want{false, Former, "", Officer, "former"}},
 		{"years served", Profile{Bio: "Police constable. 30 years served."}, want{false, Former, "", Officer, "former"}},
 		{"turned", Profile{Bio: "Copper turned crime novelist"}, want{false, Former, "", Officer, "former"}},
+		{"police words inside a former phrase", Profile{Bio: "30 years in the police, now happily retired"}, want{false, Former, "", Unknown, "former"}},
+		{"left the police", Profile{Bio: "Left the police after 10 years as a DC. Now a teacher."}, want{false, Former, "", Officer, "former"}},
+		{"former rank with a town", Profile{Bio: "Retired Inspector. Preston."}, want{false, Former, "", Officer, "former"}},
 		{"welsh former", Profile{Bio: "Cyn-heddwas, Heddlu Dyfed-Powys"}, want{false, Former, "", Officer, "former"}},
 		// family and supporters
 		{"police wife", Profile{Bio: "Proud police wife 💙 mum of two"}, notPolice("family")},
 		{"hashtag police wife", Profile{Bio: "#PoliceWife #ThinBlueLine"}, notPolice("family")},
 		{"married to", Profile{Bio: "Married to a PC with Sussex Police"}, notPolice("family")},
 		{"possessive wife", Profile{Bio: "Copper's wife. Baker. Runner."}, notPolice("family")},
+		{"possessive parent", Profile{Bio: "Copper's dad. Proud as punch."}, notPolice("family")},
 		{"handle echoes bio", Profile{Handle: "pcso_mum", Bio: "Mum of a PCSO 💙"}, notPolice("family")},
 		{"supporter", Profile{Bio: "Proud supporter of Northumbria Police"}, notPolice("supporter")},
 		{"back the blue", Profile{Bio: "Back the blue. Support our police."}, notPolice("supporter")},

@@ -451,7 +451,7 @@ func (b *builder) modifiers(n *yaml.Node) error {
 			return b.words(file, v, wStop)
 		}
 		mod := map[string]modKind{"former": mFormer, "family": mFamily, "clients": mClients, "aspiring": mAspiring, "negation": mNegation}[k]
-		keys := []string{"before", "after", "reason"}
+		keys := []string{"before", "after", "possessive", "reason"}
 		if mod == mFormer {
 			keys = keys[:2]
 		}
@@ -461,10 +461,7 @@ func (b *builder) modifiers(n *yaml.Node) error {
 				b.modReason[mod] = r
 				return err
 			}
-			d := dirBefore
-			if dir == "after" {
-				d = dirAfter
-			}
+			d := map[string]uint8{"before": dirBefore, "after": dirAfter, "possessive": dirPossessive}[dir]
 			return b.list(file, dv, entry{kind: kMod, mod: mod, dir: d})
 		})
 	})

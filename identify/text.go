@@ -13,6 +13,7 @@ const (
 	fHard                    // a full stop, bar, emoji or field start comes before it
 	fSoft                    // a comma, bracket or slash comes before it
 	fJoin                    // a hyphen or camelCase joins it to the previous token
+	fPoss                    // the previous word had a possessive 's ("copper's wife")
 )
 
 // word is one normalised word of a text: lowercase ASCII where the text
@@ -216,6 +217,7 @@ func (s *scanner) apostrophe(text string, i, size int, flush func(int32)) int {
 	j := i + size
 	if j < len(text) && (text[j] == 's' || text[j] == 'S') && (j+1 == len(text) || !isWordByte(text[j+1])) {
 		flush(int32(i))
+		s.brk |= fPoss
 		return size + 1
 	}
 	if j < len(text) && isWordByte(text[j]) {
