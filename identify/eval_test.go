@@ -141,3 +141,7 @@ func TestDevTargets(t *testing.T) { checkTargets(t, "../testdata/identify/dev.js
 // TestHeldOutTargets: the set written before the detector and never tuned
 // on (testdata/identify/README.md).
 func TestHeldOutTargets(t *testing.T) { checkTargets(t, "../testdata/identify/test.jsonl") }
+
+// TestHeldOut2Targets: the second held-out set, written after the last rule
+// change that test.jsonl informed.
+func TestHeldOut2Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test2.jsonl") }
