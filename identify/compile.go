@@ -310,6 +310,14 @@ func (b *builder) finish(version string) *Detector {
 		search:    b.search,
 		byName:    map[string]int32{},
 		rootNum:   -1,
+		idA:       -1,
+		idAn:      -1,
+	}
+	if id, ok := b.vocab["a"]; ok {
+		d.idA = id
+	}
+	if id, ok := b.vocab["an"]; ok {
+		d.idAn = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

@@ -151,9 +151,10 @@ func (w *work) facts() facts {
 	return f
 }
 
-// weakAliasOK: "Met" names the force only in a profile about policing.
+// weakAliasOK: "Met" names the force only in a profile about policing, or
+// after "member of".
 func (w *work) weakAliasOK(u *unit, f *facts) bool {
-	return f.anyRole || f.context || f.selfForce || u.state == stFormer
+	return f.anyRole || f.context || f.selfForce || u.state == stFormer || f.serving >= 0
 }
 
 // validRole: a weak role ("PC", "sergeant") needs support. A role the owner
@@ -163,9 +164,31 @@ func (w *work) validRole(u *unit, e *entry, f *facts) bool {
 	if e.strong || f.selfForce || f.context || f.strongRole || (u.state != stSelf && f.anyForce) {
 		return true
 	}
-	// "PC. Hull." and "Retired Inspector, 31 years with Lancashire": a rank
-	// with a town of a force area.
-	return f.ukPlace && (w.toks[u.t0].flags&fUpper != 0 || u.state == stFormer)
+	first := &w.toks[u.t0]
+	// "Ex-DCI": an abbreviated rank someone held.
+	if u.state == stFormer && first.flags&fUpper != 0 {
+		return true
+	}
+	if !f.ukPlace {
+		return false
+	}
+	// With a town of a force area: a rank in capitals ("PC. Hull."), one
+	// held formerly ("Retired Inspector, Preston"), one standing alone as
+	// an item ("Cop. Dad. Bradford.") or one with an article ("just a
+	// bobby").
+	if first.flags&fUpper != 0 || u.state == stFormer {
+		return true
+	}
+	if first.flags&fHard != 0 && (int(u.t1) == len(w.toks) || w.toks[u.t1].flags&fHard != 0 || w.toks[u.t1].field != first.field) {
+		return true
+	}
+	if u.t0 > 0 {
+		prev := &w.toks[u.t0-1]
+		if prev.field == first.field && prev.flags&fHard == 0 && (prev.id == w.d.idA || prev.id == w.d.idAn) && prev.id >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
@@ -227,7 +250,9 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		}
 		return r
 	case strongFormer || f.formerForce >= 0:
-		if abroad {
+		// A former officer living abroad ("retired in Spain") is not police
+		// abroad: only a force or police word from abroad says so.
+		if abroad && (explicit || f.abroadTerm) {
 			w.voteEvidence(best)
 			return no(NotPolice, ReasonAbroad)
 		}
@@ -447,6 +472,11 @@ func (w *work) corporate(p Profile) bool {
 		score += 3
 		w.ev = append(w.ev, -1-int32(fieldName))
 	}
+	// A bio that is only a unit's name: "Police Scotland Edinburgh Division".
+	if w.composed(fieldBio) {
+		score += 2
+		w.ev = append(w.ev, -1-int32(fieldBio))
+	}
 	nameRole, nameWord := false, false
 	for i := range w.units {
 		u := &w.units[i]
@@ -488,7 +518,8 @@ func (w *work) corporate(p Profile) bool {
 			}
 		}
 	}
-	if score >= 3 && personal == 0 || score >= 6 && personal <= 2 {
+	// A handle like "wmp_30" alone is not enough: it takes two signs.
+	if score >= 4 && personal == 0 || score >= 6 && personal <= 2 {
 		return true
 	}
 	w.ev = w.ev[:at]

@@ -23,6 +23,7 @@ type Detector struct {
 	modReason [nMods]string
 	search    []string
 	byName    map[string]int32
+	idA, idAn int32 // the articles "a" and "an", or -1
 
 	pool sync.Pool
 }

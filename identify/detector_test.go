@@ -73,6 +73,10 @@ func TestServingAndForceAttribution(t *testing.T) {
 		{"richmond alone", Profile{Bio: "PCSO", Location: "Richmond"}, serving("unknown", PCSO)},
 		{"boston lincs", Profile{Bio: "Response cop. Boston, Lincs"}, serving("Lincolnshire Police", Officer)},
 		{"dad of 3 is still a PC", Profile{Bio: "PC dad of 3. Bolton."}, serving("Greater Manchester Police", Officer)},
+		{"standalone item with town", Profile{Bio: "Cop. Dad. Based in Bradford."}, serving("West Yorkshire Police", Officer)},
+		{"article with town", Profile{Bio: "Just a bobby doing my best. Sunderland."}, serving("Northumbria Police", Officer)},
+		{"special sgt", Profile{Bio: "Special Sgt | Northampton"}, serving("Northamptonshire Police", Special)},
+		{"member of force", Profile{Bio: "Proud member of the Met's Territorial Support Group"}, serving("Metropolitan Police Service", Unknown)},
 		{"two forces tie", Profile{Bio: "Police officer. GMP and Lancashire Constabulary."}, serving("unknown", Officer)},
 	}
 	for _, c := range cases {
@@ -92,6 +96,8 @@ func TestLookalikes(t *testing.T) {
 		{"team account", Profile{Handle: "GMPWigan", Name: "GMP Wigan", Bio: "Wigan neighbourhood teams. Not monitored 24/7."}, want{false, Corporate, "", Unknown, "corporate"}},
 		{"station account", Profile{Handle: "HanleyPoliceStn", Name: "Hanley Police Station", Bio: "Front counter opening times and local news."}, want{false, Corporate, "", Unknown, "corporate"}},
 		{"department account", Profile{Handle: "LancsRoadsPol", Name: "Lancashire Roads Policing", Bio: "Lancashire Constabulary roads policing unit. We cannot respond to messages."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"bio is a unit name", Profile{Handle: "EdinPolice", Name: "Edinburgh Police", Bio: "Police Scotland Edinburgh Division"}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"one sign is not enough", Profile{Handle: "wmp_30", Bio: "Retired after 30 years with West Midlands Police"}, want{false, Former, "", Unknown, "former"}},
 		{"out of scope force account", Profile{Handle: "PoliceServiceNI", Name: "PSNI", Bio: "Official account"}, want{false, Corporate, "", Unknown, "corporate"}},
 		// former
 		{"retired", Profile{Bio: "Retired police sergeant. Golf, grandkids."}, want{false, Former, "", Officer, "former"}},
@@ -102,6 +108,7 @@ func TestLookalikes(t *testing.T) {
 		{"police words inside a former phrase", Profile{Bio: "30 years in the police, now happily retired"}, want{false, Former, "", Unknown, "former"}},
 		{"left the police", Profile{Bio: "Left the police after 10 years as a DC. Now a teacher."}, want{false, Former, "", Officer, "former"}},
 		{"former rank with a town", Profile{Bio: "Retired Inspector. Preston."}, want{false, Former, "", Officer, "former"}},
+		{"former living abroad", Profile{Bio: "Ex-Met DS, now retired in Spain"}, want{false, Former, "", Officer, "former"}},
 		{"welsh former", Profile{Bio: "Cyn-heddwas, Heddlu Dyfed-Powys"}, want{false, Former, "", Officer, "former"}},
 		// family and supporters
 		{"police wife", Profile{Bio: "Proud police wife 💙 mum of two"}, notPolice("family")},
@@ -130,6 +137,9 @@ func TestLookalikes(t *testing.T) {
 		{"not police", Profile{Bio: "Not police. I just film them."}, notPolice("not police")},
 		{"not a police officer", Profile{Bio: "I am not a police officer, just interested in policing"}, notPolice("not police")},
 		// aspiring, politicians, other services
+		{"applicant after", Profile{Bio: "PCSO applicant. Fingers crossed!"}, notPolice("aspiring")},
+		{"become", Profile{Bio: "Helping you become a police officer. Interview coaching."}, notPolice("aspiring")},
+		{"my detective", Profile{Bio: "Crime writer. My detective DI Stone solves murders in Norfolk."}, notPolice("")},
 		{"aspiring", Profile{Bio: "Aspiring police officer, application in 🤞"}, notPolice("aspiring")},
 		{"applied to force", Profile{Bio: "Applied to Merseyside Police, waiting to hear back"}, notPolice("aspiring")},
 		{"commissioner", Profile{Bio: "Police and Crime Commissioner for Surrey"}, notPolice("politician")},
