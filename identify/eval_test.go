@@ -145,3 +145,7 @@ func TestHeldOutTargets(t *testing.T) { checkTargets(t, "../testdata/identify/te
 // TestHeldOut2Targets: the second held-out set, written after the last rule
 // change that test.jsonl informed.
 func TestHeldOut2Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test2.jsonl") }
+
+// TestHeldOut3Targets: the third held-out set, written after the last rule
+// change and committed before its first run.
+func TestHeldOut3Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test3.jsonl") }
