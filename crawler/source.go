@@ -169,3 +169,19 @@ type NopObserver struct{}
 
 func (NopObserver) Waiting(string, string, time.Time)   {}
 func (NopObserver) Retrying(string, string, int, error) {}
+
+// AccountError reports that a profile's posts could not be read because of
+// the account's state on the platform: it went private, was suspended, or
+// is gone. It is not transient; a caller may record the state rather than
+// retry the profile on every run.
+type AccountError struct {
+	Platform string
+	ID       string
+	Handle   string
+	State    State  // StateAccountProtected, StateAccountSuspended or StateAccountGone
+	Reason   string // the platform's answer in a few words
+}
+
+func (e *AccountError) Error() string {
+	return fmt.Sprintf("%s account @%s (%s): %s: %s", e.Platform, e.Handle, e.ID, e.State, e.Reason)
+}

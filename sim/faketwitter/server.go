@@ -65,6 +65,7 @@ type Stats struct {
 	Requests    map[string]int // per endpoint, every authenticated request
 	RateLimited map[string]int // 429s for an exhausted window, per endpoint
 	Faults      map[Kind]int   // injected faults by kind
+	Refused     int            // requests refused for their credentials
 }
 
 // Server is an http.Handler speaking Twitter API v1.1 over a sim.World.
@@ -131,7 +132,7 @@ func (s *Server) SetFaults(f Faults) {
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := Stats{Requests: map[string]int{}, RateLimited: map[string]int{}, Faults: map[Kind]int{}}
+	out := Stats{Requests: map[string]int{}, RateLimited: map[string]int{}, Faults: map[Kind]int{}, Refused: s.stats.Refused}
 	for k, v := range s.stats.Requests {
 		out.Requests[k] = v
 	}
@@ -237,6 +238,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	id, user, bad := s.auth(r)
 	if bad != nil {
+		s.mu.Lock()
+		s.stats.Refused++
+		s.mu.Unlock()
 		s.write(w, *bad, nil, now)
 		return
 	}
