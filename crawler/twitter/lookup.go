@@ -92,7 +92,14 @@ func (s *Source) Lookup(ctx context.Context, refs []crawler.PostRef) ([]crawler.
 			if found[id] {
 				continue
 			}
-			c, err := s.show(ctx, id, refs[byID[id][0]], accounts)
+			r := refs[byID[id][0]]
+			if a, ok := accounts[accountKey(r)]; ok && a.state != crawler.StateRemoved && a.state != crawler.StateUnknown {
+				// The account's state hides all its posts: no need to ask
+				// about each one.
+				set(id, crawler.Check{State: a.state, Reason: a.reason, At: s.clock.Now()})
+				continue
+			}
+			c, err := s.show(ctx, id, r, accounts)
 			set(id, c)
 			if err != nil {
 				return checks, err
@@ -151,8 +158,10 @@ func (s *Source) show(ctx context.Context, id int64, ref crawler.PostRef, accoun
 	switch {
 	case re.Has(179) || re.NotAuthorized():
 		c.State = crawler.StateAccountProtected
+		remember(accounts, ref, c.State, "account protected: "+c.Reason+" for post "+ref.ID)
 	case re.Has(63):
 		c.State = crawler.StateAccountSuspended
+		remember(accounts, ref, c.State, "account suspended: "+c.Reason+" for post "+ref.ID)
 	case re.Status == http.StatusNotFound && (re.Has(144) || re.Has(34)):
 		acct, err := s.account(ctx, ref, accounts)
 		if err != nil && fatal(ctx, err) {
@@ -172,15 +181,33 @@ type accountAnswer struct {
 	reason string
 }
 
+// accountKey identifies a post's account in a lookup's cache: by id if
+// known, else by handle ("" if neither).
+func accountKey(r crawler.PostRef) string {
+	if id, err := strconv.ParseInt(r.ProfileID, 10, 64); err == nil && id > 0 {
+		return "id:" + r.ProfileID
+	}
+	if h := strings.TrimPrefix(r.Handle, "@"); h != "" {
+		return "handle:" + strings.ToLower(h)
+	}
+	return ""
+}
+
+func remember(cache map[string]accountAnswer, r crawler.PostRef, st crawler.State, reason string) {
+	if k := accountKey(r); k != "" {
+		cache[k] = accountAnswer{st, reason}
+	}
+}
+
 // account asks users/show whether a post's account still exists, once per
 // account per lookup.
 func (s *Source) account(ctx context.Context, ref crawler.PostRef, cache map[string]accountAnswer) (accountAnswer, error) {
 	params := twitter.UserShowParams{IncludeEntities: twitter.Bool(false)}
-	key := ""
+	key := accountKey(ref)
 	if id, err := strconv.ParseInt(ref.ProfileID, 10, 64); err == nil && id > 0 {
-		params.UserID, key = id, "id:"+ref.ProfileID
-	} else if h := strings.TrimPrefix(ref.Handle, "@"); h != "" {
-		params.ScreenName, key = h, "handle:"+strings.ToLower(h)
+		params.UserID = id
+	} else if key != "" {
+		params.ScreenName = strings.TrimPrefix(ref.Handle, "@")
 	} else {
 		return accountAnswer{crawler.StateUnknown, "no account to check"}, nil
 	}
