@@ -1,6 +1,7 @@
 package twitter
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -177,7 +178,12 @@ func (s *Source) judge(r request, ex *exchange, gerr error) (outcome, time.Time,
 	case st >= 500:
 		return retry, time.Time{}, fmt.Errorf("HTTP %d", st)
 	case st >= 200 && st < 300:
-		if mt, _, _ := mime.ParseMediaType(ex.ctype); mt != "application/json" {
+		if len(bytes.TrimSpace(ex.body)) == 0 {
+			// Every API answer has a body; go-twitter would read an empty
+			// one as an empty result.
+			return retry, time.Time{}, fmt.Errorf("HTTP %d with an empty body", st)
+		}
+		if !isJSON(ex.ctype) {
 			return retry, time.Time{}, fmt.Errorf("HTTP %d with content type %q, not JSON", st, ex.ctype)
 		}
 		if gerr != nil {
@@ -262,4 +268,14 @@ func (s *Source) retryAt(ex *exchange) time.Time {
 		until = at.Add(s.cfg.RateLimit.MaxWait)
 	}
 	return until
+}
+
+// isJSON reports whether a Content-Type is JSON ("application/json", any
+// parameters).
+func isJSON(ctype string) bool {
+	if strings.HasPrefix(ctype, "application/json") && (len(ctype) == 16 || ctype[16] == ';') {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(ctype)
+	return mt == "application/json"
 }

@@ -34,7 +34,7 @@ func lookupRefs(e *env) ([]crawler.PostRef, []crawler.State) {
 }
 
 var transientKinds = []faketwitter.Kind{faketwitter.Hang, faketwitter.Reset, faketwitter.ServerError, faketwitter.Unavailable,
-	faketwitter.Truncated, faketwitter.Malformed, faketwitter.WrongShape, faketwitter.WrongType}
+	faketwitter.Truncated, faketwitter.Malformed, faketwitter.WrongShape, faketwitter.WrongType, faketwitter.Empty}
 
 var rateKinds = []faketwitter.Kind{faketwitter.RateLimit, faketwitter.RateLimitNoRetryAfter, faketwitter.RateLimitBare}
 

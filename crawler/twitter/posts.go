@@ -25,14 +25,17 @@ const maxPages = 40
 // the page is empty, the horizon or since is reached, or MaxPosts posts
 // were yielded. Retweets are always requested (include_rts=true) so pages
 // stay full and paging stays exact; plain retweets are yielded only with
-// Timeline.IncludeReposts. The cursor returned is the newest tweet id seen
+// Timeline.IncludeReposts. Pages are asked for with trim_user: the account
+// is the profile being read, already captured by discovery, and repeating
+// its full user object in each of 200 tweets doubled the bytes to move
+// and decode; each captured tweet still names its account by id. The cursor returned is the newest tweet id seen
 // (since itself if there was nothing newer); on any error it is since, so
 // the caller re-reads the whole span next time.
 //
 // MaxPosts cuts a sweep short on purpose: the tweets between since and the
 // oldest one read are then skipped for good.
 func (s *Source) Posts(ctx context.Context, p crawler.Profile, since string, yield func(crawler.Post) error) (string, error) {
-	params := twitter.UserTimelineParams{Count: pageSize, IncludeRetweets: twitter.Bool(true), TweetMode: "extended"}
+	params := twitter.UserTimelineParams{Count: pageSize, IncludeRetweets: twitter.Bool(true), TweetMode: "extended", TrimUser: twitter.Bool(true)}
 	if id, err := strconv.ParseInt(p.ID, 10, 64); err == nil && id > 0 {
 		params.UserID = id
 	} else if h := strings.TrimPrefix(p.Handle, "@"); h != "" {

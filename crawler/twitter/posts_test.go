@@ -78,10 +78,10 @@ func TestPostsFirstSweep(t *testing.T) {
 		IDStr    string `json:"id_str"`
 		FullText string `json:"full_text"`
 		User     struct {
-			ScreenName string `json:"screen_name"`
+			IDStr string `json:"id_str"`
 		} `json:"user"`
 	}
-	if err := json.Unmarshal(raw.Body, &obj); err != nil || obj.IDStr != p0.ID || obj.User.ScreenName != "PC_Smith" || obj.FullText == "" {
+	if err := json.Unmarshal(raw.Body, &obj); err != nil || obj.IDStr != p0.ID || obj.User.IDStr != officer.ID || obj.FullText == "" {
 		t.Fatalf("captured body is not the tweet: %v %+v", err, obj)
 	}
 	for _, p := range posts {

@@ -79,7 +79,7 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	t.ex.status, t.ex.header, t.ex.ctype = resp.StatusCode, resp.Header, resp.Header.Get("Content-Type")
-	body, err := readCapped(resp.Body, t.s.cfg.MaxBodyBytes)
+	body, err := readCapped(resp.Body, resp.ContentLength, t.s.cfg.MaxBodyBytes)
 	resp.Body.Close()
 	if err != nil {
 		t.ex.err = err
@@ -100,11 +100,21 @@ func (s *Source) rewrite(u *url.URL) {
 	}
 }
 
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+// readCapped reads a body of at most limit bytes, in one allocation when
+// the length is declared.
+func readCapped(r io.Reader, declared, limit int64) ([]byte, error) {
+	if declared > limit {
+		return nil, fmt.Errorf("%w (%d bytes declared, cap %d)", errBodyTooLarge, declared, limit)
+	}
+	var buf bytes.Buffer
+	if declared > 0 {
+		buf.Grow(int(declared) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("%w (%d bytes)", errBodyTooLarge, limit)
 	}
@@ -171,7 +181,7 @@ func (s *Source) bearerToken(ctx context.Context) (string, error) {
 		return "", &transientErr{fmt.Errorf("mint bearer token: %w", err)}
 	}
 	defer resp.Body.Close()
-	body, err := readCapped(resp.Body, 64<<10)
+	body, err := readCapped(resp.Body, resp.ContentLength, 64<<10)
 	if err != nil {
 		return "", &transientErr{fmt.Errorf("mint bearer token: %w", err)}
 	}

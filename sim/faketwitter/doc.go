@@ -10,7 +10,7 @@
 // so tests can prove that a client finishes what it can and never mistakes a
 // transient failure for a removal: latency, hangs, connection resets, 429
 // with and without Retry-After, bare 429s, HTML 500/503 pages, truncated and
-// malformed JSON, valid JSON of the wrong shape, wrong content types,
+// malformed JSON, valid JSON of the wrong shape, empty 200s, wrong content types,
 // oversize bodies and clock skew in the Date and x-rate-limit-reset headers.
 //
 // What it serves, from the world's state at the time of each request:

@@ -26,10 +26,11 @@ const (
 	WrongShape            Kind = "wrong-shape"        // 200 with valid JSON of the wrong shape
 	WrongType             Kind = "wrong-content-type" // 200 text/html login page
 	Oversize              Kind = "oversize"           // 200 with a body of Faults.OversizeBytes
+	Empty                 Kind = "empty"              // 200 application/json with no body at all
 )
 
 // Kinds lists every fault, for random mixes.
-var Kinds = []Kind{Latency, Hang, Reset, RateLimit, RateLimitNoRetryAfter, RateLimitBare, ServerError, Unavailable, Truncated, Malformed, WrongShape, WrongType, Oversize}
+var Kinds = []Kind{Latency, Hang, Reset, RateLimit, RateLimitNoRetryAfter, RateLimitBare, ServerError, Unavailable, Truncated, Malformed, WrongShape, WrongType, Oversize, Empty}
 
 // Rule injects faults into matching requests.
 type Rule struct {
@@ -153,6 +154,8 @@ func (s *Server) corrupt(k Kind, rep reply) reply {
 		return reply{status: http.StatusServiceUnavailable, ctype: "text/html;charset=utf-8", body: []byte(overCapacityPage)}
 	case WrongType:
 		return reply{status: http.StatusOK, ctype: "text/html;charset=utf-8", body: []byte(loginPage)}
+	case Empty:
+		return reply{status: http.StatusOK}
 	case Truncated:
 		if len(rep.body) > 1 {
 			rep.body = rep.body[:len(rep.body)/2]

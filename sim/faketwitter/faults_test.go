@@ -55,6 +55,12 @@ func TestFaultsAsGoTwitterSeesThem(t *testing.T) {
 				t.Errorf("bare 429: %v %v", resp, err)
 			}
 		}},
+		{Empty, func(t *testing.T, resp *http.Response, err error) {
+			// Another trap: go-twitter decodes nothing and reports nothing.
+			if err != nil || resp.StatusCode != 200 || resp.ContentLength != 0 {
+				t.Errorf("empty: %v %v", resp, err)
+			}
+		}},
 		{ServerError, syntaxError(500)},
 		{Unavailable, syntaxError(503)},
 		{WrongType, syntaxError(200)},

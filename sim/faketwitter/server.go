@@ -257,7 +257,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		now = s.opt.Clock()
 	case Hang:
 		s.sleep(r, s.faultsCopy().hangFor())
-		return
+		panic(http.ErrAbortHandler) // never a response, even after HangFor
 	case Reset:
 		resetConn(w)
 		return
