@@ -16,6 +16,8 @@ var version = "0.1.0-dev"
 // commands lists the subcommands, in the order --help shows them.
 func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
+		a.reviewCmd(),
+		a.referCmd(),
 		a.versionCmd(),
 	}
 }
