@@ -361,14 +361,14 @@ func TestSchemaVersions(t *testing.T) {
 
 func TestLockTimeout(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "l.db")
-	db, err := Open(path, Options{Create: true})
+	db, err := Open(path, Options{Create: true, Owner: "exposure serve at http://127.0.0.1:8080"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	start := time.Now()
 	_, err = Open(path, Options{Timeout: 300 * time.Millisecond})
-	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "database is in use by another exposure process") {
+	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "database is in use by another exposure process (exposure serve at http://127.0.0.1:8080, pid") {
 		t.Fatalf("second open: %v", err)
 	}
 	if time.Since(start) > 5*time.Second {
