@@ -87,6 +87,13 @@ to the audit log with the operator's name.`,
 			case out == "":
 				return badInput("--out: the folder to write is required")
 			}
+			if req.Force != "" {
+				canon, err := a.resolveForce(req.Force)
+				if err != nil {
+					return err
+				}
+				req.Force = canon
+			}
 			if since != "" {
 				t, err := parseDate("--since", since)
 				if err != nil {

@@ -3,67 +3,27 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/psd-tools/exposure/config"
 	"github.com/psd-tools/exposure/store"
 )
 
-// age is a retention period in calendar units, so that "6mo" means six
-// calendar months back, not 180 days.
-type age struct {
-	years, months, days int
-	dur                 time.Duration
-}
-
-// before returns t moved back by the age.
-func (a age) before(t time.Time) time.Time {
-	return t.AddDate(-a.years, -a.months, -a.days).Add(-a.dur)
-}
-
-// parseAge reads a retention such as 6mo, 180d, 1y, 2w, 36h or 1y6mo.
-func parseAge(flag, s string) (age, error) {
-	var a age
-	rest := strings.ToLower(strings.TrimSpace(s))
-	if rest == "" {
-		return a, badInput("%s: a period is required, like 6mo, 180d or 1y", flag)
+// parseRetention reads a retention period with the config's units (h, d,
+// w, mo = 30 days, y = 365 days, combinable: 1y6mo). Anything under a day
+// is refused: "6m" is six minutes, and a purge with it would delete nearly
+// everything.
+func parseRetention(flag, s string) (time.Duration, error) {
+	d, err := config.ParseDuration(s)
+	if err != nil {
+		return 0, badInput("%s: %v", flag, err)
 	}
-	for rest != "" {
-		i := 0
-		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-			i++
-		}
-		j := i
-		for j < len(rest) && rest[j] >= 'a' && rest[j] <= 'z' {
-			j++
-		}
-		if i == 0 || j == i || i > 6 {
-			return age{}, badInput("%s %q: want a number and a unit (y, mo, w, d, h), like 6mo, 180d or 1y", flag, s)
-		}
-		n, _ := strconv.Atoi(rest[:i])
-		switch rest[i:j] {
-		case "y", "yr", "year", "years":
-			a.years += n
-		case "mo", "month", "months":
-			a.months += n
-		case "w", "week", "weeks":
-			a.days += 7 * n
-		case "d", "day", "days":
-			a.days += n
-		case "h", "hour", "hours":
-			a.dur += time.Duration(n) * time.Hour
-		default:
-			return age{}, badInput("%s %q: unknown unit %q; use y, mo (months), w, d or h", flag, s, rest[i:j])
-		}
-		rest = rest[j:]
+	if d < 24*time.Hour {
+		return 0, badInput("%s %q is under a day; for months write mo (6mo), not m (minutes)", flag, s)
 	}
-	if a == (age{}) {
-		return age{}, badInput("%s %q: the period must be longer than zero", flag, s)
-	}
-	return a, nil
+	return d, nil
 }
 
 func (a *app) purgeCmd() *cobra.Command {
@@ -87,18 +47,18 @@ A payload that any remaining post or recheck uses is kept. Sweep summaries
 audit log with what it deleted (counts and referral ids, not content).
 --dry-run lists what would go and changes nothing.
 
-Periods are a number and a unit: y, mo (months), w, d, h; they can be
-combined (1y6mo).`,
+Periods are a number and a unit, as in the config: y (365 days), mo (30
+days), w, d, h, combinable (1y6mo); at least a day.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
 				return badInput("--format %q: want text or json", format)
 			}
-			old, err := parseAge("--older-than", olderThan)
+			old, err := parseRetention("--older-than", olderThan)
 			if err != nil {
 				return err
 			}
-			keep, err := parseAge("--referral-retention", refRetention)
+			keep, err := parseRetention("--referral-retention", refRetention)
 			if err != nil {
 				return err
 			}
@@ -112,7 +72,7 @@ combined (1y6mo).`,
 			}
 			defer db.Close()
 			now := db.Now()
-			opt := store.PurgeOptions{Before: old.before(now), ReferralBefore: keep.before(now), DryRun: dryRun,
+			opt := store.PurgeOptions{Before: now.Add(-old), ReferralBefore: now.Add(-keep), DryRun: dryRun,
 				Actor: op, Policy: "older-than " + olderThan + ", referral-retention " + refRetention}
 			res, err := db.Purge(opt)
 			if err != nil {
