@@ -80,7 +80,9 @@ type ConfigError struct {
 	Msg   string
 }
 
-func (e *ConfigError) Error() string { return fmt.Sprintf("html source config: %s: %s", e.Field, e.Msg) }
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("html source config: %s: %s", e.Field, e.Msg)
+}
 
 // Validate checks every field and returns a *ConfigError for the first
 // bad one.
