@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -156,6 +157,8 @@ func shortErr(err error) string {
 		return "malformed or incomplete page"
 	case errors.Is(err, colly.ErrMaxDepth):
 		return "max depth reached"
+	case errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF"):
+		return "body cut short"
 	case isReset(err):
 		return "connection reset"
 	}

@@ -88,12 +88,21 @@ func newFixture(t testing.TB, w *sim.World, opt fakesite.Options, kv func(string
 	if edit != nil {
 		edit(&cfg)
 	}
-	obs := &recorder{}
-	src, err := New(cfg, rules.Embedded(), Deps{KV: kv, Observer: obs, Now: func() time.Time { return worldNow }})
+	f := &fixture{site: site, srv: srv, cfg: cfg}
+	f.restart(t, kv)
+	return f
+}
+
+// restart replaces the source with a new one on the same site, as a new
+// process would build.
+func (f *fixture) restart(t testing.TB, kv func(string) *store.KV) {
+	t.Helper()
+	f.obs = &recorder{}
+	src, err := New(f.cfg, rules.Embedded(), Deps{KV: kv, Observer: f.obs, Now: func() time.Time { return worldNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{site: site, srv: srv, src: src, obs: obs, cfg: cfg}
+	f.src = src
 }
 
 // discover runs Discover and returns the profiles by handle.

@@ -46,8 +46,10 @@ type Site struct {
 
 	faults *faultSet
 
-	hitMu sync.Mutex
-	hits  map[string]int
+	hitMu   sync.Mutex
+	hits    map[string]int
+	agents  map[string]int
+	cookied int
 
 	searchMu    sync.Mutex
 	searchAt    time.Time
@@ -72,7 +74,7 @@ func New(w *sim.World, o Options) *Site {
 	if o.Layout == 2 {
 		cls = layout2
 	}
-	return &Site{world: w, opt: o, cls: cls, faults: newFaultSet(o.Faults), hits: map[string]int{}}
+	return &Site{world: w, opt: o, cls: cls, faults: newFaultSet(o.Faults), hits: map[string]int{}, agents: map[string]int{}}
 }
 
 // Hits returns how many requests the site received for the request URI
@@ -81,6 +83,24 @@ func (s *Site) Hits(uri string) int {
 	s.hitMu.Lock()
 	defer s.hitMu.Unlock()
 	return s.hits[uri]
+}
+
+// UserAgents returns how many requests came with each User-Agent.
+func (s *Site) UserAgents() map[string]int {
+	s.hitMu.Lock()
+	defer s.hitMu.Unlock()
+	out := make(map[string]int, len(s.agents))
+	for k, v := range s.agents {
+		out[k] = v
+	}
+	return out
+}
+
+// CookieHits returns how many requests carried the site's locale cookie.
+func (s *Site) CookieHits() int {
+	s.hitMu.Lock()
+	defer s.hitMu.Unlock()
+	return s.cookied
 }
 
 // TotalHits returns the number of requests received.
@@ -98,7 +118,15 @@ func (s *Site) TotalHits() int {
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.hitMu.Lock()
 	s.hits[r.URL.RequestURI()]++
+	s.agents[r.UserAgent()]++
+	if _, err := r.Cookie("locale"); err == nil {
+		s.cookied++
+	}
 	s.hitMu.Unlock()
+	// Like the real site, hand out a locale cookie to clients without one.
+	if _, err := r.Cookie("locale"); err != nil {
+		http.SetCookie(w, &http.Cookie{Name: "locale", Value: "en_GB", Path: "/", MaxAge: 86400 * 30})
+	}
 
 	f, faulty := s.faults.pick(r)
 	if faulty && s.inject(w, r, f) {
