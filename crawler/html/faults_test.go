@@ -391,4 +391,3 @@ func TestMaxDepth(t *testing.T) {
 		t.Error("third search page fetched")
 	}
 }
-
