@@ -17,6 +17,7 @@ var version = "0.1.0-dev"
 func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.versionCmd(),
+		a.sitesCmd(),
 	}
 }
 
