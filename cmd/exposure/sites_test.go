@@ -65,4 +65,3 @@ func TestSitesCheckBadInput(t *testing.T) {
 		t.Errorf("missing contact: exit %d %s", code, out.String())
 	}
 }
-
