@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/gocolly/colly/v2"
 
@@ -78,7 +79,16 @@ func (s *Source) search(ctx context.Context, c *colly.Collector, q string, seen 
 			s.visits.forget(u)
 			return errors.Join(append(errs, fmt.Errorf("search %q page %d: %w", q, depth, err))...)
 		}
-		failed := false
+		// Profiles of one result page are fetched in parallel (bounded by
+		// the domain's limit rule) and handed over in page order.
+		type result struct {
+			link string
+			prof *crawler.Profile
+			err  error
+		}
+		var results []*result
+		sem := make(chan struct{}, s.cfg.Parallelism)
+		var wg sync.WaitGroup
 		for _, res := range p.doc.FindMatcher(s.site.Search.Result.sel).EachIter() {
 			link, ok := s.site.Search.Link.link(res, p.url)
 			handle, hok := s.handleOf(link)
@@ -87,26 +97,39 @@ func (s *Source) search(ctx context.Context, c *colly.Collector, q string, seen 
 			}
 			name, _ := s.site.Search.Name.value(res)
 			id, _ := s.site.Search.ID.value(res)
-			prof, err := s.discoverProfile(ctx, c, link, handle, name, id, q)
-			if _, ok := errorsAs[*colly.AlreadyVisitedError](err); ok {
+			r := &result{link: link}
+			results = append(results, r)
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				r.prof, r.err = s.discoverProfile(ctx, c, link, handle, name, id, q)
+			}()
+		}
+		wg.Wait()
+		failed := false
+		for _, r := range results {
+			if _, ok := errorsAs[*colly.AlreadyVisitedError](r.err); ok {
 				continue // yielded in an earlier run of this crawl
 			}
-			if err != nil {
+			if r.err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
 				failed = true
-				errs = append(errs, err)
+				errs = append(errs, r.err)
 				continue
 			}
-			if prof != nil && !seen[prof.ID] {
-				seen[prof.ID] = true
-				if err := yield(*prof); err != nil {
-					s.visits.forget(link)
+			if r.prof != nil && !seen[r.prof.ID] {
+				seen[r.prof.ID] = true
+				if err := yield(*r.prof); err != nil {
+					for _, later := range results {
+						s.visits.forget(later.link)
+					}
 					return &yieldError{err}
 				}
 			}
-			if err := s.visits.confirm(link, ""); err != nil {
+			if err := s.visits.confirm(r.link, ""); err != nil {
 				return fmt.Errorf("search %q: %w", q, err)
 			}
 		}
