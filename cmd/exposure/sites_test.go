@@ -59,6 +59,7 @@ func TestSitesCheckBadInput(t *testing.T) {
 	if code, out := sitesCheck(t, 1, "--site", "nosuch"); code != exitInput || !strings.Contains(out, "nosuch") {
 		t.Errorf("unknown site: exit %d %s", code, out)
 	}
+	t.Setenv("EXPOSURE_CONTACT", "")
 	var out bytes.Buffer
 	code := run(context.Background(), []string{"sites", "check", "--base-url", "http://127.0.0.1:1"}, strings.NewReader(""), &out, &out)
 	if code != exitInput || !strings.Contains(out.String(), "--contact") {
