@@ -25,6 +25,7 @@ func (a *app) commands() []*cobra.Command {
 		a.auditCmd(),
 		a.purgeCmd(),
 		a.versionCmd(),
+		a.sitesCmd(),
 	}
 }
 
