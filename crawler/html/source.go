@@ -237,6 +237,11 @@ type StateError struct {
 
 func (e *StateError) Error() string { return fmt.Sprintf("profile %s: %s", e.Handle, e.State) }
 
+// AccountState makes StateError a crawler.AccountError.
+func (e *StateError) AccountState() crawler.State { return e.State }
+
+var _ crawler.AccountError = (*StateError)(nil)
+
 // errorsAs is errors.As for a target type, for brevity at call sites.
 func errorsAs[T error](err error) (T, bool) {
 	var t T
