@@ -170,18 +170,21 @@ type NopObserver struct{}
 func (NopObserver) Waiting(string, string, time.Time)   {}
 func (NopObserver) Retrying(string, string, int, error) {}
 
-// AccountError reports that a profile's posts could not be read because of
-// the account's state on the platform: it went private, was suspended, or
-// is gone. It is not transient; a caller may record the state rather than
-// retry the profile on every run.
-type AccountError struct {
-	Platform string
-	ID       string
-	Handle   string
-	State    State  // StateAccountProtected, StateAccountSuspended or StateAccountGone
-	Reason   string // the platform's answer in a few words
+// AccountError is implemented by errors from Posts that say a profile could
+// not be read because of its account's state (it went private, was
+// suspended or was deleted since discovery). That is a fact about the
+// account, not a transient failure: the pipeline records it and moves on.
+type AccountError interface {
+	error
+	AccountState() State
 }
 
-func (e *AccountError) Error() string {
-	return fmt.Sprintf("%s account @%s (%s): %s: %s", e.Platform, e.Handle, e.ID, e.State, e.Reason)
+// AccountStateOf returns the account state an error reports, if it is (or
+// wraps) an AccountError.
+func AccountStateOf(err error) (State, bool) {
+	var ae AccountError
+	if errors.As(err, &ae) {
+		return ae.AccountState(), true
+	}
+	return "", false
 }

@@ -130,8 +130,7 @@ func TestDiscoverGoesOnAfterAFailedSeed(t *testing.T) {
 	if strings.Join(got, ",") != "BlueLightFan,PC_Smith,Sgt_Jones" {
 		t.Errorf("found %v", got)
 	}
-	var ae *crawler.AccountError
-	if !errors.As(err, &ae) {
+	if _, ok := crawler.AccountStateOf(err); !ok {
 		t.Fatalf("want account errors joined, got %v", err)
 	}
 	for _, want := range []string{"followers of @PC_Banned", "account_suspended", "followers of @Sgt_Jones", "account_protected", "@NoSuchForce", "account_gone"} {

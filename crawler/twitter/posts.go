@@ -122,14 +122,33 @@ func (s *Source) Posts(ctx context.Context, p crawler.Profile, since string, yie
 	return strconv.FormatInt(newest, 10), nil
 }
 
-// accountError turns the API's answer about an account into a
-// *crawler.AccountError; other errors pass through.
+// StateError reports that a profile's posts cannot be read because of its
+// account's state: protected, suspended or gone. It is a
+// crawler.AccountError, so the pipeline records the state instead of
+// retrying the profile as if the failure were transient.
+type StateError struct {
+	ID, Handle string
+	State      crawler.State
+	Reason     string // the API's answer: "HTTP 403 code 63 User has been suspended."
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("twitter account @%s (%s) is %s: %s", strings.TrimPrefix(e.Handle, "@"), e.ID, e.State, e.Reason)
+}
+
+// AccountState makes StateError a crawler.AccountError.
+func (e *StateError) AccountState() crawler.State { return e.State }
+
+var _ crawler.AccountError = (*StateError)(nil)
+
+// accountError turns the API's answer about an account into a *StateError;
+// other errors pass through.
 func accountError(p crawler.Profile, err error) error {
 	var re *ResponseError
 	if !errors.As(err, &re) {
 		return err
 	}
-	ae := &crawler.AccountError{Platform: platform, ID: p.ID, Handle: p.Handle, Reason: re.reason()}
+	ae := &StateError{ID: p.ID, Handle: p.Handle, Reason: re.reason()}
 	switch {
 	case re.NotAuthorized() || re.Has(179):
 		ae.State = crawler.StateAccountProtected

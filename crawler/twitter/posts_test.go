@@ -2,7 +2,6 @@ package twitter
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -178,8 +177,8 @@ func TestPostsAccountStates(t *testing.T) {
 		{"", "NeverExisted", crawler.StateAccountGone},
 	} {
 		posts, next, err := collect(t, s, crawler.Profile{ID: c.id, Handle: c.handle}, "123")
-		var ae *crawler.AccountError
-		if !errors.As(err, &ae) || ae.State != c.state || len(posts) != 0 || next != "123" {
+		st, ok := crawler.AccountStateOf(err)
+		if !ok || st != c.state || len(posts) != 0 || next != "123" {
 			t.Errorf("@%s: %v (%d posts, cursor %s), want %s", c.handle, err, len(posts), next, c.state)
 			continue
 		}
