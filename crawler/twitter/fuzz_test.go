@@ -3,6 +3,7 @@ package twitter
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -88,14 +89,27 @@ func FuzzSplitArray(f *testing.F) {
 	f.Add([]byte(`[{"a":"],\"["},[1,2],"x",3]`))
 	f.Add([]byte(` [ ] `))
 	f.Add([]byte(`[{"id":1}`))
+	f.Add([]byte(`null`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		var whole []any
+		valid := json.Unmarshal(b, &whole) == nil && whole != nil // "null" decodes too
 		parts, err := splitArray(b)
 		if err != nil {
+			if valid {
+				t.Fatalf("%q is a JSON array but: %v", b, err)
+			}
 			return
 		}
+		if valid && len(parts) != len(whole) {
+			t.Fatalf("%q: %d parts, encoding/json sees %d elements", b, len(parts), len(whole))
+		}
 		for _, p := range parts {
-			if len(p) == 0 && len(parts) > 1 {
+			if len(p) == 0 {
 				t.Fatalf("empty element in %q", b)
+			}
+			var v any
+			if valid && json.Unmarshal(p, &v) != nil {
+				t.Fatalf("%q: part %q is not a JSON value", b, p)
 			}
 		}
 	})

@@ -162,7 +162,11 @@ func splitArray(b []byte) ([][]byte, error) {
 		if i >= len(b) || depth != 0 {
 			return nil, errors.New("unterminated JSON array")
 		}
-		out = append(out, bytes.TrimRight(b[start:i], " \t\r\n"))
+		el := bytes.TrimRight(b[start:i], " \t\r\n")
+		if len(el) == 0 {
+			return nil, errors.New("missing array element")
+		}
+		out = append(out, el)
 		if b[i] == ']' {
 			return out, nil
 		}
