@@ -176,7 +176,7 @@ func (e *env) source() *Source {
 
 func (e *env) sourceErr() (*Source, error) {
 	creds := e.creds
-	log := zerolog.New(e.logs).Level(zerolog.DebugLevel)
+	log := zerolog.New(e.logs).Level(zerolog.TraceLevel)
 	return New(e.cfg, Deps{Transport: e.ts.Client().Transport, KV: e.db.KV("twitter"), Observer: e.obs, Log: log, Clock: e.clock, Credentials: &creds})
 }
 
