@@ -20,6 +20,12 @@
 // timeout, the redirect to Config.BaseURL, the auth (OAuth 1.0a signed
 // after the redirect) and a capped copy of the body for evidence.
 //
+// Errors: transient failures (timeouts, resets, 5xx, malformed or
+// oversize bodies, rate limits not waited out) are *crawler.TransientError
+// and never become StateRemoved; an account that went private, was
+// suspended or is gone is a *StateError (a crawler.AccountError); refused
+// credentials wrap ErrAuth and stop the operation.
+//
 // Credentials come only from the environment (CredentialsFromEnv), are
 // never logged and never printed by %v.
 //
