@@ -154,7 +154,7 @@ func openDB(t *testing.T) *store.DB {
 }
 
 func opts() SweepOptions {
-	return SweepOptions{Operator: "op", Authority: "AUTH", ConfigHash: "h", ToolVersion: "t", RulesVersion: "r"}
+	return SweepOptions{Operator: "op", Authority: "AUTH", ConfigHash: "h", ToolVersion: "t", RulesVersion: "r", Workers: 3}
 }
 
 func TestSweep(t *testing.T) {
