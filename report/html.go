@@ -11,19 +11,24 @@ import (
 var pageSrc string
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"est":     estText,
-	"share":   shareText,
-	"ci":      ciText,
-	"pct":     pct,
-	"median":  medianText,
-	"force":   forceName,
-	"date":    dateText,
-	"day":     dayText,
-	"days":    daysText,
-	"months":  monthsText,
-	"signed":  signed,
-	"horizon": HorizonDays,
-	"add":     func(a, b int) int { return a + b },
+	"est":      estText,
+	"share":    shareText,
+	"ci":       ciText,
+	"pct":      pct,
+	"median":   medianText,
+	"force":    forceName,
+	"date":     dateText,
+	"day":      dayText,
+	"days":     daysText,
+	"months":   monthsText,
+	"signed":   signed,
+	"horizon":  HorizonDays,
+	"add":      func(a, b int) int { return a + b },
+	"conf":     confText,
+	"medianci": medianCIText,
+	"head": func(label string, horizons []int) map[string]any {
+		return map[string]any{"Label": label, "Horizons": horizons}
+	},
 }).Parse(pageSrc))
 
 type catChart struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -53,7 +54,10 @@ func WriteJSON(w io.Writer, p Page) error {
 // pct formats a share as a percentage with one decimal.
 func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 
-// share formats an estimate: "76.2%", or "–" when follow-up is too short.
+// confText formats a confidence level: 0.95 is "95%".
+func confText(c float64) string { return strconv.FormatFloat(100*c, 'f', -1, 64) + "%" }
+
+// shareText formats an estimate: "76.2%", or "–" when follow-up is too short.
 func shareText(e Estimate) string {
 	if !e.Reached {
 		return "–"
@@ -92,7 +96,11 @@ func medianText(m Median) string {
 	if !m.Reached {
 		return "not reached"
 	}
-	s := daysText(m.Days)
+	return daysText(m.Days) + " (" + medianCIText(m) + ")"
+}
+
+// medianCIText is the median's interval: "30 d to not reached".
+func medianCIText(m Median) string {
 	lo, hi := "–", "not reached"
 	if m.LowerOK {
 		lo = daysText(m.Lower)
@@ -100,7 +108,7 @@ func medianText(m Median) string {
 	if m.UpperOK {
 		hi = daysText(m.Upper)
 	}
-	return s + " (" + lo + " to " + hi + ")"
+	return lo + " to " + hi
 }
 
 func signed(n int) string {

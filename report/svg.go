@@ -130,15 +130,18 @@ func survivalChart(g Group, o curveOpts) (template.HTML, error) {
 	for m := last + 6; HorizonDays(m) <= o.MaxDays+1; m += 6 {
 		ticks = append(ticks, m)
 	}
+	lastLabel := math.Inf(-1)
 	for _, m := range ticks {
 		xx := x(HorizonDays(m))
 		cls := "grid"
 		if m > 0 && contains(o.Horizons, m) {
 			cls = "horizon"
 		}
-		c.Els = append(c.Els,
-			el{Tag: "line", X: f1(xx), Y: f1(top), X2: f1(xx), Y2: f1(top + ph), Class: cls},
-			el{Tag: "text", X: f1(xx), Y: f1(top + ph + 14), Anchor: "middle", Class: "tick", Text: fmt.Sprintf("%d m", m)})
+		c.Els = append(c.Els, el{Tag: "line", X: f1(xx), Y: f1(top), X2: f1(xx), Y2: f1(top + ph), Class: cls})
+		if xx-lastLabel >= 26 { // skip labels that would overlap
+			c.Els = append(c.Els, el{Tag: "text", X: f1(xx), Y: f1(top + ph + 14), Anchor: "middle", Class: "tick", Text: fmt.Sprintf("%d m", m)})
+			lastLabel = xx
+		}
 	}
 	c.Els = append(c.Els,
 		el{Tag: "text", X: f1(left + pw/2), Y: f1(float64(o.H) - 4), Anchor: "middle", Class: "axis", Text: "months after referral"},
@@ -188,16 +191,25 @@ func survivalChart(g Group, o curveOpts) (template.HTML, error) {
 			}
 		}
 	}
-	if o.Label {
-		for _, e := range g.At {
-			if !e.Reached || e.Days > o.MaxDays {
-				continue
+	// A dot at each horizon (its tooltip gives the estimate); a label at
+	// those with room for one, always including the last.
+	lastLabel = math.Inf(1)
+	for i := len(g.At) - 1; i >= 0; i-- {
+		e := g.At[i]
+		if !e.Reached || e.Days > o.MaxDays {
+			continue
+		}
+		xx, yy := x(e.Days), y(e.S)
+		tip := fmt.Sprintf("%s: %s still visible", monthsText(e.Months), estText(e))
+		c.Els = append(c.Els, el{Tag: "circle", X: f1(xx), Y: f1(yy), R: "3", Class: "dot", Fill: o.Color, Tip: tip})
+		if o.Label && lastLabel-xx >= 40 {
+			ly := yy - 7
+			if ly < top+10 {
+				ly = yy + 14 // at the top: write below the line
 			}
-			xx, yy := x(e.Days), y(e.S)
-			tip := fmt.Sprintf("%s: %s still visible", monthsText(e.Months), estText(e))
-			c.Els = append(c.Els,
-				el{Tag: "circle", X: f1(xx), Y: f1(yy), R: "3", Class: "dot", Fill: o.Color, Tip: tip},
-				el{Tag: "text", X: f1(xx - 3), Y: f1(yy - 7), Anchor: "end", Class: "label", Text: shareText(e)})
+			c.Els = append(c.Els, el{Tag: "text", X: f1(xx - 3), Y: f1(ly), Anchor: "end", Class: "label",
+				Text: fmt.Sprintf("%.0f%%", 100*e.S)})
+			lastLabel = xx
 		}
 	}
 	return c.render()

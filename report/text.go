@@ -47,7 +47,38 @@ func (e *errWriter) Write(b []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
 
-func newTab(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0) }
+func newTab(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(&trimmer{w: w}, 0, 0, 2, ' ', 0)
+}
+
+// trimmer drops the spaces tabwriter pads the last cells of a line with.
+type trimmer struct {
+	w      io.Writer
+	spaces int
+	buf    []byte
+}
+
+func (t *trimmer) Write(p []byte) (int, error) {
+	t.buf = t.buf[:0]
+	for _, c := range p {
+		switch c {
+		case ' ':
+			t.spaces++
+			continue
+		case '\n':
+			t.spaces = 0
+		default:
+			for ; t.spaces > 0; t.spaces-- {
+				t.buf = append(t.buf, ' ')
+			}
+		}
+		t.buf = append(t.buf, c)
+	}
+	if _, err := t.w.Write(t.buf); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
 
 // MethodText describes the estimate in a few sentences; the renderers and
 // the demo print it so that nobody has to guess what a number means.
@@ -59,7 +90,7 @@ func MethodText(r Result) []string {
 		days[i] = fmt.Sprint(HorizonDays(m))
 	}
 	return []string{
-		fmt.Sprintf("Share still visible: Kaplan–Meier estimate with %.0f%% Greenwood confidence intervals on the log(−log) scale, which keeps them inside 0–100%% and behaves well near 100%% and in small groups.", 100*r.Confidence),
+		fmt.Sprintf("Share still visible: Kaplan–Meier estimate with %s Greenwood confidence intervals on the log(−log) scale, which keeps them inside 0–100%% and behaves well near 100%% and in small groups.", confText(r.Confidence)),
 		"Time starts at the referral. A post counts as no longer visible at the first recheck that finds it removed or its account private, suspended or gone; a post still visible (or edited) is counted up to its last such recheck and not beyond (censored), so recent referrals are not counted as visible for months nobody has checked. Unknown checks (timeouts, errors) are ignored.",
 		fmt.Sprintf("%s months are %s days after referral. “–” means no post has been followed that long yet. Median time to removal is the first time the estimate falls to 50%% or below.", strings.Join(months, ", "), strings.Join(days, ", ")),
 		fmt.Sprintf("Cannot verify: every recheck has failed (unknown) for more than %s.", daysText(r.CannotVerifyAfter)),
@@ -90,20 +121,22 @@ func writeVisibilityText(w *errWriter, p Page, r Result) {
 		fmt.Fprintf(tw, "\t%s\t%d\n", medianText(g.Median), g.CannotVerify)
 	}
 	row("", "All referred posts", r.Overall)
+	// Section lines carry every tab so tabwriter keeps one column block.
+	section := "\t\t\t" + strings.Repeat("\t", len(r.Horizons)+2) + "\n"
 	if len(r.ByCategory) > 0 {
-		fmt.Fprint(tw, "By category\n")
+		fmt.Fprint(tw, "By category"+section)
 		for _, g := range r.ByCategory {
 			row("  ", g.Name, g)
 		}
 	}
 	if len(r.ByForce) > 0 {
-		fmt.Fprint(tw, "By force\n")
+		fmt.Fprint(tw, "By force"+section)
 		for _, g := range r.ByForce {
 			row("  ", forceName(g.Name), g)
 		}
 	}
 	tw.Flush()
-	w.printf("A post with several categories counts in each. Intervals are %.0f%%.\n", 100*r.Confidence)
+	w.printf("A post with several categories counts in each. Intervals are %s.\n", confText(r.Confidence))
 
 	w.printf("\nSTATE AT THE LATEST RECHECK\n")
 	tw = newTab(w)
