@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -361,14 +362,14 @@ func TestSchemaVersions(t *testing.T) {
 
 func TestLockTimeout(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "l.db")
-	db, err := Open(path, Options{Create: true})
+	db, err := Open(path, Options{Create: true, Owner: "exposure serve at http://127.0.0.1:8080"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	start := time.Now()
 	_, err = Open(path, Options{Timeout: 300 * time.Millisecond})
-	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "database is in use by another exposure process") {
+	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "database is in use by another exposure process (exposure serve at http://127.0.0.1:8080, pid") {
 		t.Fatalf("second open: %v", err)
 	}
 	if time.Since(start) > 5*time.Second {
@@ -400,4 +401,26 @@ func TestKV(t *testing.T) {
 	if v, _ := kv.Get([]byte("b/1")); v != nil {
 		t.Fatal("clear failed")
 	}
+}
+
+func BenchmarkCommitProfile(b *testing.B) {
+	db, err := Open(filepath.Join(b.TempDir(), "b.db"), Options{Create: true, NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	s, _ := db.StartSweep("op", "A", "cfg")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		id := strconv.Itoa(i)
+		i++
+		// A typical in-scope profile: 100 posts read, 2 flagged.
+		r := ProfileResult{Platform: "twitter", ID: id, Status: "serving", Profile: profile(id), PostsRead: 100,
+			Posts: []Captured{flagged(id+"a", "abc offensive text", "offensive"), flagged(id+"b", "xyz procedure", "procedure")}}
+		if err := db.CommitProfile(s.ID, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(100*b.N)/b.Elapsed().Seconds(), "posts/s")
 }
