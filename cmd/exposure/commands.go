@@ -19,6 +19,7 @@ func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.reviewCmd(),
 		a.referCmd(),
+		a.reportCmd(),
 		a.versionCmd(),
 	}
 }
