@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -60,7 +62,7 @@ func KaplanMeier(obs []Obs, conf float64) Curve {
 	}
 	sorted := make([]Obs, len(obs))
 	copy(sorted, obs)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Days < sorted[j].Days })
+	slices.SortFunc(sorted, func(a, b Obs) int { return cmp.Compare(a.Days, b.Days) })
 	c.End = sorted[len(sorted)-1].Days
 	atRisk := len(sorted)
 	s, gw := 1.0, 0.0

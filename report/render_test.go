@@ -474,3 +474,45 @@ func TestTextClean(t *testing.T) {
 func readCSV(b []byte) ([][]string, error) {
 	return csv.NewReader(bytes.NewReader(b)).ReadAll()
 }
+
+// FuzzHostileText renders store text of any shape through every renderer:
+// the HTML must stay free of markup from the input, every SVG must parse
+// as XML, and the terminal output must hold no control character.
+func FuzzHostileText(f *testing.F) {
+	for _, s := range []string{`<script>alert(1)</script>`, `"><svg onload=alert(1)>`, "\x1b[2J\u202e", "]]><!--", "&amp;&#0;", "\xff\xfe", "=cmd|' /C calc'!A0"} {
+		f.Add(s, s, s)
+	}
+	f.Fuzz(func(t *testing.T, force, text, handle string) {
+		s := Subject{Platform: "twitter", PostID: "1", ReferralID: "REF-1", Force: force, Categories: []string{force, "offensive"},
+			Referred: t0, Text: text, Handle: handle, URL: "https://twitter.example/" + handle,
+			Checks: []Check{ck(10, edi, handle+text), ck(20, rem), {At: dayN(30), State: unkn, Reason: text}}}
+		r := Visibility([]Subject{s}, dayN(100), Options{CannotVerifyAfter: day})
+		in := Instances{ByForce: map[string]map[string]int{force: {force: 1, "offensive": 2}}, Posts: 1}
+		p := Page{Title: text, Generated: t0, Source: handle, Visibility: &r, Instances: &in}
+		var b bytes.Buffer
+		if err := WriteHTML(&b, p); err != nil {
+			t.Fatal(err)
+		}
+		out := strings.ToLower(b.String())
+		if strings.Contains(out, "<script") || strings.Contains(out, "onload=alert") && strings.Contains(out, "<svg onload") {
+			t.Fatalf("markup from the input survived")
+		}
+		checkSVGs(t, b.String(), 3)
+		b.Reset()
+		if err := WriteText(&b, p); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range b.String() {
+			if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) {
+				t.Fatalf("control character %U in text output", r)
+			}
+		}
+		b.Reset()
+		if err := WriteCSV(&b, p, TableEvents); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readCSV(b.Bytes()); err != nil {
+			t.Fatalf("csv does not parse: %v", err)
+		}
+	})
+}

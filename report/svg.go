@@ -50,6 +50,13 @@ var svgTmpl = template.Must(template.New("svg").Parse(
 		`{{end}}{{end}}</svg>`))
 
 func (c chart) render() (template.HTML, error) {
+	// Control characters are not allowed in XML at all, and bidi overrides
+	// would scramble a label: both become U+FFFD (html/template escapes
+	// markup but passes them through).
+	c.Title = clean(c.Title, 0)
+	for i := range c.Els {
+		c.Els[i].Text, c.Els[i].Tip = clean(c.Els[i].Text, 0), clean(c.Els[i].Tip, 0)
+	}
 	var b bytes.Buffer
 	if err := svgTmpl.Execute(&b, c); err != nil {
 		return "", fmt.Errorf("render chart %q: %w", c.Title, err)

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"time"
 
@@ -185,25 +187,17 @@ func Visibility(subjects []Subject, at time.Time, opt Options) Result {
 	for _, name := range forces {
 		res.ByForce = append(res.ByForce, group("force", name, byForce[name], opt))
 	}
-	sort.SliceStable(res.Events, func(i, j int) bool {
-		a, b := res.Events[i], res.Events[j]
-		if !a.At.Equal(b.At) {
-			return a.At.After(b.At)
+	slices.SortStableFunc(res.Events, func(a, b Event) int {
+		if c := b.At.Compare(a.At); c != 0 {
+			return c // most recent first
 		}
-		if a.Platform != b.Platform {
-			return a.Platform < b.Platform
-		}
-		return a.PostID < b.PostID
+		return cmp.Or(cmp.Compare(a.Platform, b.Platform), cmp.Compare(a.PostID, b.PostID))
 	})
-	sort.SliceStable(res.CannotVerify, func(i, j int) bool {
-		a, b := res.CannotVerify[i], res.CannotVerify[j]
-		if !a.Since.Equal(b.Since) {
-			return a.Since.Before(b.Since)
+	slices.SortStableFunc(res.CannotVerify, func(a, b Unverified) int {
+		if c := a.Since.Compare(b.Since); c != 0 {
+			return c // unknown longest first
 		}
-		if a.Platform != b.Platform {
-			return a.Platform < b.Platform
-		}
-		return a.PostID < b.PostID
+		return cmp.Or(cmp.Compare(a.Platform, b.Platform), cmp.Compare(a.PostID, b.PostID))
 	})
 	return res
 }
@@ -244,7 +238,7 @@ func followUp(s *Subject, at time.Time, opt Options) follow {
 			checks = append(checks, c)
 		}
 	}
-	sort.SliceStable(checks, func(i, j int) bool { return checks[i].At.Before(checks[j].At) })
+	slices.SortStableFunc(checks, func(a, b Check) int { return a.At.Compare(b.At) })
 	f := follow{now: StateUnchecked}
 	since := func(t time.Time) float64 {
 		d := t.Sub(s.Referred)
