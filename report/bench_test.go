@@ -186,7 +186,7 @@ func BenchmarkReport(b *testing.B) {
 	})
 	b.Run("html", func(b *testing.B) {
 		r := Visibility(subjects, at, Options{})
-		in, err := LoadInstances(db)
+		in, err := LoadInstances(db, "")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -205,7 +205,7 @@ func BenchmarkReport(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			in, err := LoadInstances(db)
+			in, err := LoadInstances(db, "")
 			if err != nil {
 				b.Fatal(err)
 			}

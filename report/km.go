@@ -33,6 +33,15 @@ type Step struct {
 	gw float64
 }
 
+// MarshalJSON rounds to six decimals: curves over many posts have many
+// steps, and the last bits are noise.
+func (s Step) MarshalJSON() ([]byte, error) {
+	type plain Step
+	p := plain(s)
+	p.Days, p.S, p.Lower, p.Upper = round6(s.Days), round6(s.S), round6(s.Lower), round6(s.Upper)
+	return json.Marshal(p)
+}
+
 // Curve is a Kaplan–Meier survival curve: S(t) is the product of
 // (1 - d_j/n_j) over the event times t_j <= t.
 type Curve struct {

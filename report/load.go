@@ -3,6 +3,8 @@ package report
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"time"
 
 	"github.com/psd-tools/exposure/crawler"
 	"github.com/psd-tools/exposure/store"
@@ -138,12 +140,73 @@ func (in *Instances) Add(f store.Flag) {
 	in.Posts++
 }
 
-// LoadInstances counts the flags in the store (one pass over flags).
-func LoadInstances(db *store.DB) (Instances, error) {
+// LoadInstances counts the flags in the store (one pass over flags), of
+// every force or only of force.
+func LoadInstances(db *store.DB, force string) (Instances, error) {
 	var in Instances
-	err := db.Flags("", func(f store.Flag) error { in.Add(f); return nil })
+	err := db.Flags("", func(f store.Flag) error {
+		if force == "" || f.Force == force {
+			in.Add(f)
+		}
+		return nil
+	})
 	if err != nil {
 		return in, fmt.Errorf("load flags: %w", err)
 	}
 	return in, nil
+}
+
+// Latest is the newest referral or check time among subjects: the store's
+// own "now". The demo's simulated clock runs ahead of the wall clock, so a
+// report "as of now" must not fall before it.
+func Latest(subjects []Subject) time.Time {
+	var t time.Time
+	for _, s := range subjects {
+		if s.Referred.After(t) {
+			t = s.Referred
+		}
+		for _, c := range s.Checks {
+			if c.At.After(t) {
+				t = c.At
+			}
+		}
+	}
+	return t.UTC()
+}
+
+// FromStore builds the whole page from the store: the visibility report as
+// of at, the flagged-instance counts and the study table for the latest
+// complete sweep (with a note instead when there is no sweep). A zero at
+// means now, or the latest referral or check if that is later.
+func FromStore(db *store.DB, at time.Time, opt Options) (Page, error) {
+	subjects, err := LoadSubjects(db)
+	if err != nil {
+		return Page{}, err
+	}
+	in, err := LoadInstances(db, "")
+	if err != nil {
+		return Page{}, err
+	}
+	sweeps, err := db.Sweeps()
+	if err != nil {
+		return Page{}, fmt.Errorf("load sweeps: %w", err)
+	}
+	now := time.Now().UTC()
+	if at.IsZero() {
+		at = now
+		if l := Latest(subjects); l.After(at) {
+			at = l
+		}
+	}
+	r := Visibility(subjects, at, opt)
+	p := Page{Title: "exposure report", Generated: now, Source: filepath.Base(db.Path()), Visibility: &r, Instances: &in}
+	switch t, err := Study(sweeps, 0); {
+	case err == nil:
+		p.Study = &t
+	case errors.Is(err, ErrNoSweep):
+		p.StudyNote = "no sweep in the store yet."
+	default:
+		return Page{}, err
+	}
+	return p, nil
 }

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -59,7 +60,7 @@ func hostilePage(t *testing.T) Page {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := LoadInstances(db)
+	in, err := LoadInstances(db, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,13 +112,35 @@ func TestLoadSubjects(t *testing.T) {
 	if s := by["2001"]; !s.Referred.Equal(refDay(200)) {
 		t.Errorf("2001 referred %v", s.Referred)
 	}
-	in, err := LoadInstances(db)
+	in, err := LoadInstances(db, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if in.Posts != 7 || in.Unreviewed != 1 || in.Dismissed != 1 || in.ByForce["West Midlands Police"]["offensive"] != 2 ||
 		in.ByForce["Kent Police"]["offensive"] != 2 {
 		t.Errorf("instances = %+v", in)
+	}
+	kent, err := LoadInstances(db, "Kent Police")
+	if err != nil || kent.Posts != 3 || len(kent.ByForce) != 1 {
+		t.Errorf("Kent instances = %+v, %v", kent, err)
+	}
+	if l := Latest(subjects); !l.Equal(refDay(370)) {
+		t.Errorf("latest = %v, want %v", l, refDay(370))
+	}
+	// FromStore builds the same page the parts do.
+	p, err := FromStore(db, reportAt, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Visibility(subjects, reportAt, Options{})
+	if p.Visibility.Overall.Referred != 7 || p.Study == nil || p.Study.Sweep.ID != 2 || p.Instances.Posts != 7 ||
+		len(p.Visibility.Events) != len(want.Events) || p.Visibility.Overall.At[3] != want.Overall.At[3] {
+		t.Errorf("FromStore page = %+v", p)
+	}
+	// A zero time is now, or the store's latest time if that is later.
+	p, err = FromStore(db, time.Time{}, Options{})
+	if err != nil || p.Visibility.At.Before(refDay(370)) || p.Visibility.At.Before(time.Now().Add(-time.Minute)) {
+		t.Errorf("FromStore at = %v, %v", p.Visibility.At, err)
 	}
 	// An empty store has no subjects.
 	empty, _ := openTemp(t, true)

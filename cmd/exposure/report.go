@@ -123,7 +123,7 @@ func (a *app) reportFlags(cmd *cobra.Command, o *reportOpts, vis, study bool) {
 	f.StringVar(&o.table, "table", "", "with --format csv, the table to write: "+strings.Join(report.CSVTables, ", "))
 	f.IntVar(&o.maxList, "max-list", report.DefaultMaxList, "longest list of state changes and cannot-verify posts in text and html (-1: all)")
 	if vis {
-		f.StringVar(&o.at, "at", "", "report as of this date or RFC 3339 time, ignoring later referrals and checks (default: now)")
+		f.StringVar(&o.at, "at", "", "report as of this date or RFC 3339 time, ignoring later referrals and checks (default: now, or the latest recheck if the store's clock is ahead, as after a demo)")
 		f.StringVar(&o.cannotVerify, "cannot-verify-after", "30d", "list a post as 'cannot verify' when its checks have been unknown for longer than this (e.g. 30d, 6w)")
 		f.IntSliceVar(&o.months, "months", report.DefaultHorizons, "months after referral at which to read the share still visible")
 		f.StringVar(&o.force, "force", "", "only the referrals to this force (canonical name or alias)")
@@ -202,13 +202,18 @@ func (a *app) runReport(o *reportOpts, vis, study bool, defTable string) error {
 		if err != nil {
 			return err
 		}
-		in, err := report.LoadInstances(db)
+		in, err := report.LoadInstances(db, force)
 		if err != nil {
 			return err
 		}
+		if o.at == "" {
+			// The demo's simulated clock runs ahead of the wall clock.
+			if l := report.Latest(subjects); l.After(at) {
+				at = l
+			}
+		}
 		if force != "" {
 			subjects = slices.DeleteFunc(subjects, func(s report.Subject) bool { return s.Force != force })
-			in.ByForce = map[string]map[string]int{force: in.ByForce[force]}
 			page.Title += ": " + force
 		}
 		r := report.Visibility(subjects, at, opt)
