@@ -5,12 +5,13 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/psd-tools/exposure/crawler"
 )
 
 // nameWidth caps force and category names in terminal tables.
-const nameWidth = 40
+const nameWidth = 36
 
 // WriteText writes the page as plain-text tables for a terminal. Store
 // text is cleaned of control and bidi characters.
@@ -100,7 +101,7 @@ func MethodText(r Result) []string {
 func writeVisibilityText(w *errWriter, p Page, r Result) {
 	w.printf("VISIBILITY OF REFERRED POSTS, as of %s\n", dateText(r.At))
 	for _, line := range MethodText(r) {
-		w.printf("%s\n", line)
+		w.printf("%s\n", wrap(line, 100))
 	}
 	w.printf("\n")
 	if r.Overall.Referred == 0 {
@@ -108,17 +109,21 @@ func writeVisibilityText(w *errWriter, p Page, r Result) {
 		return
 	}
 	tw := newTab(w)
-	fmt.Fprint(tw, "GROUP\tREFERRED\tREMOVED\tCENSORED")
+	fmt.Fprint(tw, "GROUP\tREFERRED\tNOT VISIBLE\tCENSORED")
 	for _, m := range r.Horizons {
-		fmt.Fprintf(tw, "\tVISIBLE AT %s", strings.ToUpper(monthsText(m)))
+		fmt.Fprintf(tw, "\t%s", strings.ToUpper(monthsText(m)))
 	}
-	fmt.Fprint(tw, "\tMEDIAN TO REMOVAL\tCANNOT VERIFY\n")
+	fmt.Fprint(tw, "\tMEDIAN\tCANNOT VERIFY\n")
 	row := func(indent, name string, g Group) {
 		fmt.Fprintf(tw, "%s%s\t%d\t%d\t%d", indent, clean(name, nameWidth), g.Referred, g.Removed, g.Censored)
 		for _, e := range g.At {
 			fmt.Fprintf(tw, "\t%s", estText(e))
 		}
-		fmt.Fprintf(tw, "\t%s\t%d\n", medianText(g.Median), g.CannotVerify)
+		med := "not reached"
+		if g.Median.Reached {
+			med = daysText(g.Median.Days)
+		}
+		fmt.Fprintf(tw, "\t%s\t%d\n", med, g.CannotVerify)
 	}
 	row("", "All referred posts", r.Overall)
 	// Section lines carry every tab so tabwriter keeps one column block.
@@ -136,7 +141,9 @@ func writeVisibilityText(w *errWriter, p Page, r Result) {
 		}
 	}
 	tw.Flush()
-	w.printf("A post with several categories counts in each. Intervals are %s.\n", confText(r.Confidence))
+	w.printf("%s to %s: share still visible that long after referral (%s interval). MEDIAN: time to removal.\n",
+		strings.ToUpper(monthsText(r.Horizons[0])), strings.ToUpper(monthsText(r.Horizons[len(r.Horizons)-1])), confText(r.Confidence))
+	w.printf("A post with several categories counts in each.\n")
 
 	w.printf("\nSTATE AT THE LATEST RECHECK\n")
 	tw = newTab(w)
@@ -321,4 +328,25 @@ func writeStudyText(w *errWriter, t SweepTable) {
 		}
 		w.printf("\n")
 	}
+}
+
+// wrap breaks s into lines of at most width runes at spaces.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(s) {
+		l := utf8.RuneCountInString(word)
+		switch {
+		case i == 0:
+		case n+1+l > width:
+			b.WriteByte('\n')
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += l
+	}
+	return b.String()
 }
