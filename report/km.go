@@ -49,7 +49,7 @@ type Curve struct {
 	Conf  float64 `json:"confidence"`
 	Steps []Step  `json:"steps"`
 	// End is the largest observed time (event or censoring): the estimate
-	// is not defined beyond it unless it has reached 0.
+	// is not given beyond it.
 	End float64 `json:"end_days"`
 	z   float64
 }
@@ -126,7 +126,7 @@ type Estimate struct {
 	Months int     // the horizon's label in months; 0 when read at raw Days
 	Days   float64 // the horizon in days after the origin
 	// Reached is false when follow-up is too short: every subject's
-	// observed time ends before Days and the curve has not reached 0.
+	// observed time ends before Days.
 	Reached bool
 	S       float64
 	Lower   float64
@@ -183,7 +183,10 @@ func (c Curve) At(t float64) Estimate {
 		}
 		e.AtRisk -= s.Events + s.Censored
 	}
-	e.Reached = c.N > 0 && (t <= c.End || e.S == 0)
+	// Beyond the longest follow-up nothing is known, even when the last
+	// subject's event took the curve to 0 (as R's summary.survfit: a
+	// single post followed to 300 days must not say "0% at 12 months").
+	e.Reached = c.N > 0 && t <= c.End
 	return e
 }
 

@@ -76,9 +76,13 @@ func TestKaplanMeierHand(t *testing.T) {
 	if e := c.At(0.5); !e.Reached || e.S != 1 || e.CI || e.AtRisk != 6 || e.Events != 0 {
 		t.Errorf("At(0.5) = %+v", e)
 	}
-	// Past the end the curve is 0, which stays known.
-	if e := c.At(100); !e.Reached || e.S != 0 {
-		t.Errorf("At(100) = %+v", e)
+	// At the end the curve is 0; past the end nothing is known, not even
+	// that it stays 0: nobody was followed that long.
+	if e := c.At(5); !e.Reached || e.S != 0 || e.AtRisk != 1 {
+		t.Errorf("At(5) = %+v", e)
+	}
+	if e := c.At(5.5); e.Reached || e.AtRisk != 0 {
+		t.Errorf("At(5.5) = %+v", e)
 	}
 	m := c.Median()
 	// S first falls to <= 0.5 at 3. Lower band <= 0.5 first at 1 (0.273);
