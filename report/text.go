@@ -92,7 +92,7 @@ func MethodText(r Result) []string {
 	}
 	return []string{
 		fmt.Sprintf("Share still visible: Kaplan–Meier estimate with %s Greenwood confidence intervals on the log(−log) scale, which keeps them inside 0–100%% and behaves well near 100%% and in small groups.", confText(r.Confidence)),
-		"Time starts at the referral. A post counts as no longer visible at the first recheck that finds it removed or its account private, suspended or gone; a post still visible (or edited) is counted up to its last such recheck and not beyond (censored), so recent referrals are not counted as visible for months nobody has checked. Unknown checks (timeouts, errors) are ignored.",
+		"Time is counted in whole days from the referral. A post counts as no longer visible at the first recheck that finds it removed or its account private, suspended or gone; a post still visible (or edited) is counted up to its last such recheck and not beyond (censored), so recent referrals are not counted as visible for months nobody has checked. Unknown checks (timeouts, errors) are ignored.",
 		fmt.Sprintf("%s months are %s days after referral. “–” means no post has been followed that long yet. Median time to removal is the first time the estimate falls to 50%% or below.", strings.Join(months, ", "), strings.Join(days, ", ")),
 		fmt.Sprintf("Cannot verify: every recheck has failed (unknown) for more than %s.", daysText(r.CannotVerifyAfter)),
 	}

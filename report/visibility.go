@@ -147,7 +147,16 @@ type follow struct {
 // the subject is censored at its last check showing it visible or edited
 // (at 0 if none has yet). Unknown checks are ignored: they are never an
 // event and do not extend follow-up. A check dated before its referral
-// counts as time 0. A post that reappears after its event stays counted as
+// counts as time 0.
+//
+// Time is counted in whole days since the referral. A recheck round takes
+// hours, and the order in which it reaches posts says nothing about them;
+// counted in seconds, the last round would leave only a handful of posts
+// at risk by its final minutes, and one removal among them would sink the
+// tail of the curve. In days, a removal and a censoring on the same day
+// are a tie, and the removal sees everyone still followed that day.
+//
+// A post that reappears after its event stays counted as
 // removed at its first event: the curve answers "how long did it stay up
 // without interruption"; the reappearance is listed among the events.
 func Visibility(subjects []Subject, at time.Time, opt Options) Result {
@@ -245,7 +254,7 @@ func followUp(s *Subject, at time.Time, opt Options) follow {
 		if d < 0 {
 			return 0
 		}
-		return d.Seconds() / day.Seconds()
+		return float64(d / day)
 	}
 	done := false
 	for _, c := range checks {

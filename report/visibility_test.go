@@ -301,3 +301,23 @@ func TestWordDiff(t *testing.T) {
 		t.Errorf("long diff = %d parts", len(got))
 	}
 }
+
+// TestWholeDays: time is counted in whole days, so a post last seen
+// visible early in a recheck round is still at risk when another is found
+// removed later the same day (S = 1/2, not 0).
+func TestWholeDays(t *testing.T) {
+	s := []Subject{
+		{Platform: "t", PostID: "a", Referred: t0, Checks: []Check{{At: dayN(30).Add(time.Hour), State: vis}}},
+		{Platform: "t", PostID: "b", Referred: t0, Checks: []Check{{At: dayN(30).Add(5 * time.Hour), State: rem}}},
+		{Platform: "t", PostID: "c", Referred: t0, Checks: []Check{{At: dayN(29).Add(23 * time.Hour), State: vis}}},
+	}
+	r := Visibility(s, dayN(40), Options{})
+	e := r.Overall.At[0] // 30 days
+	if !e.Reached || e.S != 0.5 || e.AtRisk != 2 {
+		t.Errorf("1 month = %+v, want S 0.5 with 2 at risk", e)
+	}
+	// 29 days 23 hours is day 29: c does not reach the 30-day horizon.
+	if st := r.Overall.Curve.Steps[0]; st.Days != 29 || st.Censored != 1 {
+		t.Errorf("first step = %+v", st)
+	}
+}
