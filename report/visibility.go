@@ -61,7 +61,7 @@ const DefaultCannotVerifyAfter = 30 * 24 * time.Hour
 
 func (o Options) withDefaults() Options {
 	if len(o.Horizons) == 0 {
-		o.Horizons = DefaultHorizons
+		o.Horizons = slices.Clone(DefaultHorizons)
 	}
 	if o.CannotVerifyAfter <= 0 {
 		o.CannotVerifyAfter = DefaultCannotVerifyAfter
@@ -156,9 +156,9 @@ type follow struct {
 // tail of the curve. In days, a removal and a censoring on the same day
 // are a tie, and the removal sees everyone still followed that day.
 //
-// A post that reappears after its event stays counted as
-// removed at its first event: the curve answers "how long did it stay up
-// without interruption"; the reappearance is listed among the events.
+// A post that reappears after its event stays counted as removed at its
+// first event: the curve answers "how long did it stay up without
+// interruption"; the reappearance is listed among the events.
 func Visibility(subjects []Subject, at time.Time, opt Options) Result {
 	opt = opt.withDefaults()
 	at = at.UTC()
