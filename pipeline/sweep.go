@@ -358,6 +358,15 @@ func (s *Sweeper) one(ctx context.Context, src crawler.Source, c store.Checkpoin
 		res.Posts = append(res.Posts, cp)
 		return nil
 	})
+	if st, ok := crawler.AccountStateOf(err); ok && ctx.Err() == nil {
+		// The account went private, was suspended or deleted since it was
+		// discovered: record that, keep nothing half-read, move on.
+		p.AccountState = string(st)
+		p.Protected = st == crawler.StateAccountProtected
+		opt.Progress.Add(1, res.PostsRead, 0)
+		res.Posts, res.PostsRead = nil, 0
+		return res, nil
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, ctx.Err()

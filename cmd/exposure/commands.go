@@ -19,8 +19,14 @@ func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.reviewCmd(),
 		a.referCmd(),
+		a.exportCmd(),
+		a.verifyCmd(),
+		a.keysCmd(),
+		a.auditCmd(),
+		a.purgeCmd(),
 		a.reportCmd(),
 		a.versionCmd(),
+		a.sitesCmd(),
 	}
 }
 
