@@ -24,6 +24,7 @@ func (a *app) commands() []*cobra.Command {
 		a.keysCmd(),
 		a.auditCmd(),
 		a.purgeCmd(),
+		a.reportCmd(),
 		a.versionCmd(),
 		a.sitesCmd(),
 	}
