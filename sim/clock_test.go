@@ -317,3 +317,25 @@ func TestVisibility(t *testing.T) {
 		t.Error("StillVisible")
 	}
 }
+
+func TestGoneAccountsStopPosting(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Scale = 0.2
+	w := New(cfg)
+	w.Advance(36)
+	gone := 0
+	for _, a := range w.Accounts("") {
+		if a.State != Deleted && a.State != Suspended {
+			continue
+		}
+		gone++
+		for _, p := range w.Timeline(a.Platform, a.ID) {
+			if p.Created.After(a.ChangedAt) {
+				t.Fatalf("%s posted at %v after going %s at %v", a.ID, p.Created, a.State, a.ChangedAt)
+			}
+		}
+	}
+	if gone == 0 {
+		t.Fatal("no account gone in three years")
+	}
+}

@@ -5,9 +5,12 @@ import (
 	"math/bits"
 )
 
-// rng is a splitmix64 generator. The world must be the same for a given
-// seed on every Go release and machine, so it does not lean on the standard
-// library's streams; and as a value type it costs no allocation per post.
+// rng is a splitmix64 generator. A seed must give the same world on every
+// Go release, so the generator does not lean on the standard library's
+// streams (and, as a value type, costs no allocation per post). The integer
+// streams are identical everywhere; the few values derived through math.Log
+// and math.Exp (post counts, event times) could in principle differ in the
+// last bit between CPU architectures.
 type rng struct{ s uint64 }
 
 func newRNG(seed uint64) rng { return rng{s: seed} }

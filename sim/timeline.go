@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -20,9 +21,9 @@ const (
 // times returns the creation times (unix seconds, ascending, distinct) of
 // account ai's posts up to now: n in the year before the start, drawn from
 // the account's seed, then, if the world is ongoing, a Poisson stream at the
-// same rate from the start on. Neither part depends on the clock except in
-// where it is cut, so a post keeps its time and index whatever the sequence
-// of Advance calls.
+// same rate from the start on, until the account is suspended or deleted.
+// Neither part depends on the clock except in where it is cut, so a post
+// keeps its time and index whatever the sequence of Advance calls.
 func (w *World) times(ai int, now time.Time) []int64 {
 	g := &w.gen[ai]
 	start := w.start.Unix()
@@ -47,6 +48,9 @@ func (w *World) times(ai int, now time.Time) []int64 {
 	ra := newRNG(mix(g.seed, saltAfter, 0))
 	rate := float64(g.n) / yearSeconds // posts per second
 	end := now.Unix()
+	if a := w.accounts[ai]; a.State == Deleted || a.State == Suspended {
+		end = min(end, a.ChangedAt.Unix()) // gone accounts stop posting
+	}
 	t := float64(start)
 	if len(out) > 0 && out[len(out)-1] >= start {
 		t = float64(out[len(out)-1])
@@ -65,15 +69,44 @@ func (w *World) times(ai int, now time.Time) []int64 {
 	return out
 }
 
-// timeline renders account ai's posts as of now, newest first.
+// timeline returns account ai's posts as of now, newest first. The fakes
+// ask for the same timeline many times in a row (a page of tweets embeds
+// its author, whose post count needs the timeline), so recent renders are
+// kept in a small direct-mapped cache; callers always get their own copy.
 func (w *World) timeline(ai int) []Post {
+	now := w.now.Unix()
+	c := &w.cache
+	c.mu.Lock()
+	s := &c.slots[ai%len(c.slots)]
+	if s.posts != nil && s.ai == ai && s.now == now {
+		out := slices.Clone(s.posts)
+		c.mu.Unlock()
+		return out
+	}
+	c.mu.Unlock()
 	ts := w.times(ai, w.now)
 	out := make([]Post, len(ts))
 	for k := range ts {
 		i := len(ts) - 1 - k
 		out[k] = w.render(ai, i, ts[i])
 	}
+	c.mu.Lock()
+	*s = tlSlot{ai: ai, now: now, posts: slices.Clone(out)}
+	c.mu.Unlock()
 	return out
+}
+
+// tlCache holds recently rendered timelines, one slot per account index
+// modulo its size: a few MB at most, whatever the world's scale.
+type tlCache struct {
+	mu    sync.Mutex
+	slots [128]tlSlot
+}
+
+type tlSlot struct {
+	ai    int
+	now   int64
+	posts []Post
 }
 
 // post renders one post of account ai, checking that id names it.

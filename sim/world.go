@@ -93,7 +93,7 @@ type Post struct {
 	Repost       bool
 	RepostText   string
 	RepostAuthor string
-	Hashtags     []string
+	Hashtags     []string // read-only: copies share it
 	State        PostState
 	EditedText   string    // the new text when State is Edited
 	ChangedAt    time.Time // when State last changed
@@ -125,6 +125,7 @@ type World struct {
 	events    []event           // account changes, in time order
 	applied   int               // events[:applied] have happened
 	followers map[int32][]int32 // account → accounts following it
+	cache     tlCache           // recently rendered timelines
 
 	// Hand-made worlds (FromData).
 	posts    map[ref][]*Post // platform, accountID → posts, newest first
