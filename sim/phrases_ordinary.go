@@ -188,6 +188,31 @@ var ordinary = map[string][]string{
 		"Tried to sound official on the radio and called it a 'big vehicle'. It was a bus {laugh}",
 		"Overheard a 5-year-old say 'that policeman looks like my grandad'. I'm 29 {sad}",
 	},
+	"nearmiss": {
+		"Who else is gripped by The Traitors? Convinced it's the one in the hat {laugh}",
+		"Hang on to your hats, it's blowing a gale on {street} {when}.",
+		"Killer hill session at {sport} {when}. Legs absolutely destroyed {sad}",
+		"Our custody suite passed its inspection with flying colours. Proud of the detention officers.",
+		"Stop and search refresher training {when}. Good discussion on getting the grounds right and explaining them properly.",
+		"Bloody hell, the queue at Greggs {laugh}",
+		"The Chief popped into our briefing {when} and thanked the team. Nice touch.",
+		"Overtime approved for the {event}. Grateful to be part of it.",
+		"Pay award announced. Not everything we asked for, but a step in the right direction.",
+		"Honest question: what would make you feel safer in {town}? Genuinely want to know.",
+		"Lost my voice shouting at the telly watching {footy}. Worth it.",
+		"Criminals hate this one simple trick: locking your front door {laugh}",
+		"Spent the day with the firearms team on a training exercise. Incredible professionalism.",
+		"MPs debating police funding {when}. Whatever your politics, please listen to the frontline.",
+		"The Home Secretary visited {town} {when}. Good chance to show what our neighbourhood team does.",
+		"Election day. Whoever you vote for, please go and vote.",
+		"Shot of the day: sunrise over {town} from the top of the multi-storey {emoji}",
+		"My sergeant is the best boss I've had in {num} years. Fact.",
+		"Nights are hard on the body. Look after yourselves, team {emoji}",
+		"That was a brutal set of earlies but what a team.",
+		"Custody was rammed {when} but the team were brilliant, calm and kind with everyone who came through.",
+		"Our inspector covered the van so we could all get a meal break. Legend.",
+		"Damn right I'm proud of this lot {emoji}",
+	},
 	"wellbeing": {
 		"It's OK not to be OK. If you're struggling, talk to someone. I did, and it helped. {tag}",
 		"Took part in a TRiM session {when}. If your force offers it and you need it, use it.",
@@ -199,10 +224,10 @@ var ordinary = map[string][]string{
 // roleTopics weighs ordinary topics by the account's team: roads officers
 // talk about driving, neighbourhood teams about their patch.
 var roleTopics = map[string]map[string]int{
-	"default":       {"community": 8, "appeal": 10, "advice": 8, "thanks": 7, "pride": 6, "shift": 14, "sport": 9, "family": 10, "life": 9, "outcome": 3, "opinion": 3, "condemn": 2, "humour": 5, "wellbeing": 2, "roads": 2},
-	"neighbourhood": {"community": 18, "appeal": 10, "advice": 14, "thanks": 6, "pride": 5, "shift": 8, "sport": 7, "family": 7, "life": 6, "outcome": 3, "opinion": 2, "condemn": 3, "humour": 4, "wellbeing": 2, "roads": 2},
-	"roads":         {"community": 3, "appeal": 8, "advice": 5, "thanks": 6, "pride": 5, "shift": 12, "sport": 8, "family": 8, "life": 8, "outcome": 2, "opinion": 2, "condemn": 1, "humour": 5, "wellbeing": 2, "roads": 18},
-	"staff":         {"community": 4, "appeal": 10, "advice": 6, "thanks": 10, "pride": 6, "shift": 14, "sport": 10, "family": 12, "life": 12, "outcome": 2, "opinion": 2, "condemn": 1, "humour": 5, "wellbeing": 4, "roads": 1},
+	"default":       {"community": 8, "appeal": 10, "advice": 8, "thanks": 7, "pride": 6, "shift": 14, "sport": 9, "family": 10, "life": 9, "outcome": 3, "opinion": 3, "condemn": 2, "humour": 5, "wellbeing": 2, "roads": 2, "nearmiss": 5},
+	"neighbourhood": {"community": 18, "appeal": 10, "advice": 14, "thanks": 6, "pride": 5, "shift": 8, "sport": 7, "family": 7, "life": 6, "outcome": 3, "opinion": 2, "condemn": 3, "humour": 4, "wellbeing": 2, "roads": 2, "nearmiss": 4},
+	"roads":         {"community": 3, "appeal": 8, "advice": 5, "thanks": 6, "pride": 5, "shift": 12, "sport": 8, "family": 8, "life": 8, "outcome": 2, "opinion": 2, "condemn": 1, "humour": 5, "wellbeing": 2, "roads": 18, "nearmiss": 4},
+	"staff":         {"community": 4, "appeal": 10, "advice": 6, "thanks": 10, "pride": 6, "shift": 14, "sport": 10, "family": 12, "life": 12, "outcome": 2, "opinion": 2, "condemn": 1, "humour": 5, "wellbeing": 4, "roads": 1, "nearmiss": 4},
 }
 
 // retract holds what an officer writes over a post once they think better
