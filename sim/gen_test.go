@@ -194,6 +194,9 @@ func TestLookAlikeClasses(t *testing.T) {
 		} else if tr.Force != "" {
 			t.Errorf("%s (%s): out of scope with force %q", a.Handle, tr.Kind, tr.Force)
 		}
+		if (tr.Reason == "") != tr.InScope {
+			t.Errorf("%s (%s): reason %q", a.Handle, tr.Kind, tr.Reason)
+		}
 		if a.Bio == "" && tr.Kind != KindOfficer {
 			t.Errorf("%s (%s): empty bio", a.Handle, tr.Kind)
 		}

@@ -145,7 +145,7 @@ func expand(s string, repl map[string]string) string {
 // lookalikeProfile writes the public face and truth of a look-alike.
 func lookalikeProfile(p *persona, platform string, r *rng) (profile, Truth) {
 	var pr profile
-	t := Truth{Kind: p.kind, Status: statusNotPolice, Role: RoleUnknown}
+	t := Truth{Kind: p.kind, Status: statusNotPolice, Role: RoleUnknown, Reason: reasons[p.kind]}
 	full := p.first + " " + p.last
 	repl := map[string]string{"T": p.town, "n": fmt.Sprint(r.between(12, 34))}
 	if p.force >= 0 {
@@ -234,7 +234,7 @@ func lookalikeProfile(p *persona, platform string, r *rng) (profile, Truth) {
 // team and station accounts.
 func corporateProfile(f int, team int, platform string, p *persona, r *rng) (profile, Truth) {
 	fc := &forces[f]
-	t := Truth{Kind: KindCorporate, Status: statusCorporate, Role: RoleUnknown, HomeForce: fc.name}
+	t := Truth{Kind: KindCorporate, Status: statusCorporate, Role: RoleUnknown, HomeForce: fc.name, Reason: reasons[KindCorporate]}
 	if team < 0 {
 		pr := profile{handle: fc.tw, name: fc.name,
 			bio:      "The official account of " + fc.name + ". Not monitored 24/7. Report crime online or on 101. In an emergency always call 999.",

@@ -23,6 +23,14 @@ const (
 	KindCivilian   = "civilian"   // mentions police for other reasons (scanner, the band)
 )
 
+// reasons says why each out-of-scope kind is out of scope.
+var reasons = map[string]string{
+	KindCorporate: "corporate account", KindFormer: "former officer", KindFamily: "police family",
+	KindFan: "supporter", KindRecruiter: "recruiter", KindTrainer: "trainer", KindJournalist: "journalist",
+	KindLawyer: "lawyer", KindOtherUK: "force not in rules", KindForeign: "police abroad", KindParody: "parody",
+	KindCivilian: "not police",
+}
+
 // Kinds lists every kind, in-scope first, in a fixed order.
 var Kinds = []string{KindOfficer, KindCorporate, KindFormer, KindFamily, KindFan, KindRecruiter, KindTrainer,
 	KindJournalist, KindLawyer, KindOtherUK, KindForeign, KindParody, KindCivilian}

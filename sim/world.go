@@ -50,6 +50,9 @@ type Truth struct {
 	// when nothing public gives it away (Force is then "unknown") or the
 	// account is out of scope (Force is then "").
 	HomeForce string `json:"home_force,omitempty"`
+	// Reason says why an out-of-scope account is out of scope, in the
+	// words of SPEC.md where it has them; empty when in scope.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Account is one simulated account.
