@@ -73,6 +73,11 @@ func New(cfg Config) *World {
 		panic(err)
 	}
 	b := &build{cfg: cfg, r: newRNG(mix(uint64(cfg.Seed), saltWorld, 0)), start: cfg.Start.UTC().Truncate(time.Second)}
+	n := cfg.scaled(cfg.Serving)
+	for _, k := range Kinds[1:] {
+		n += cfg.scaled(cfg.LookAlikes[k])
+	}
+	b.recs = make([]rec, 0, n) // sized once: at 10x, regrowth was most of New's garbage
 	b.serving()
 	b.offenders()
 	b.lookalikes()
