@@ -63,7 +63,6 @@ type rec struct {
 	n        int
 	bad      []badSlot
 	corp     int // team index for corporate accounts, -1 for a main account
-	offender bool
 }
 
 // New builds the world cfg describes. It panics if cfg does not Validate:
@@ -237,7 +236,6 @@ func (b *build) offenders() {
 		extra := apportion(side.bad-side.offs, w)
 		for i, ri := range chosen {
 			k := 1 + extra[i]
-			b.recs[ri].offender = true
 			b.recs[ri].bad = b.placeBad(&b.recs[ri], cats[next:next+k])
 			next += k
 		}

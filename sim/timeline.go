@@ -48,6 +48,9 @@ func (w *World) times(ai int, now time.Time) []int64 {
 	ra := newRNG(mix(g.seed, saltAfter, 0))
 	rate := float64(g.n) / yearSeconds // posts per second
 	end := now.Unix()
+	// Ids hold 30 bits of seconds: the clock can run past 2040, the
+	// posting cannot.
+	end = min(end, epoch.Unix()+1<<(63-timeShift)-1)
 	if a := w.accounts[ai]; a.State == Deleted || a.State == Suspended {
 		end = min(end, a.ChangedAt.Unix()) // gone accounts stop posting
 	}

@@ -189,3 +189,17 @@ func TestClip(t *testing.T) {
 		t.Errorf("hashtags = %v", got)
 	}
 }
+
+func TestFarFuture(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Scale = 0.01
+	w := New(cfg)
+	w.AdvanceTo(epoch.AddDate(40, 0, 0))
+	a := w.Accounts(Twitter)[0]
+	tl := w.Timeline(a.Platform, a.ID)
+	for _, p := range tl[:5] {
+		if _, _, ok := w.Post(p.Platform, p.ID); !ok {
+			t.Fatalf("post %s created %v cannot be found", p.ID, p.Created)
+		}
+	}
+}
