@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -105,8 +104,7 @@ func (a *app) identify(d *identify.Detector, inPath, outPath string, explain boo
 		w = f
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
+	enc := newJSONEncoder(bw)
 	lines := newLineReader(r)
 	n, inScope := 0, 0
 	for {
@@ -161,21 +159,19 @@ func parseProfile(line []byte) (identify.Profile, error) {
 		ID *json.RawMessage `json:"id"`
 	}
 	if err := json.Unmarshal(line, &probe); err != nil {
-		return p, fmt.Errorf("not a JSON object: %s", oneLine(err))
+		return p, fmt.Errorf("not a JSON object: %s", oneLine(err.Error(), 200))
 	}
 	if probe.ID == nil {
 		return p, errors.New(`missing "id"`)
 	}
 	if err := json.Unmarshal(line, &p); err != nil {
-		return p, fmt.Errorf("bad profile: %s", oneLine(err))
+		return p, fmt.Errorf("bad profile: %s", oneLine(err.Error(), 200))
 	}
 	if p.ID == "" {
 		return p, errors.New(`empty "id"`)
 	}
 	return p, nil
 }
-
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
 
 var errLineTooLong = fmt.Errorf("line longer than %d bytes", maxLine)
 
