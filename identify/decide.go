@@ -111,7 +111,7 @@ func (w *work) facts() facts {
 			if u.state == stSelf {
 				f.selfForce = true
 			}
-		case e.kind == kMod && e.mod == mFormer && !u.used && f.formerProf < 0:
+		case e.kind == kMod && e.mod == mFormer && !u.used && f.formerProf < 0 && !w.aboutOthers(i):
 			f.formerProf = i
 		}
 	}
@@ -149,6 +149,27 @@ func (w *work) facts() facts {
 		f.formerProf = -1
 	}
 	return f
+}
+
+// aboutOthers reports whether the sentence around unit i is about someone
+// else's role ("My dad was a DC too (rtd)"), so that a loose "rtd" in it is
+// not the owner's.
+func (w *work) aboutOthers(i int) bool {
+	units := w.units
+	same := func(k int) bool { return units[k].field == units[i].field }
+	lo, hi := i, i+1
+	for lo > 0 && units[lo].flags&fHard == 0 && same(lo-1) {
+		lo--
+	}
+	for hi < len(units) && units[hi].flags&fHard == 0 && same(hi) {
+		hi++
+	}
+	for k := lo; k < hi; k++ {
+		if units[k].state == stOther {
+			return true
+		}
+	}
+	return false
 }
 
 // weakAliasOK: "Met" names the force only in a profile about policing, or

@@ -77,6 +77,7 @@ func TestServingAndForceAttribution(t *testing.T) {
 		{"article with town", Profile{Bio: "Just a bobby doing my best. Sunderland."}, serving("Northumbria Police", Officer)},
 		{"special sgt", Profile{Bio: "Special Sgt | Northampton"}, serving("Northamptonshire Police", Special)},
 		{"member of force", Profile{Bio: "Proud member of the Met's Territorial Support Group"}, serving("Metropolitan Police Service", Unknown)},
+		{"relative's rtd is not mine", Profile{Bio: "DC in the Met. My dad was a DC too (rtd)."}, serving("Metropolitan Police Service", Officer)},
 		{"two forces tie", Profile{Bio: "Police officer. GMP and Lancashire Constabulary."}, serving("unknown", Officer)},
 	}
 	for _, c := range cases {
@@ -115,6 +116,8 @@ func TestLookalikes(t *testing.T) {
 		{"hashtag police wife", Profile{Bio: "#PoliceWife #ThinBlueLine"}, notPolice("family")},
 		{"married to", Profile{Bio: "Married to a PC with Sussex Police"}, notPolice("family")},
 		{"possessive wife", Profile{Bio: "Copper's wife. Baker. Runner."}, notPolice("family")},
+		{"'s a is 'is a'", Profile{Bio: "My son's a PCSO and I couldn't be prouder"}, notPolice("someone else")},
+		{"relative was", Profile{Bio: "Grandad was a copper, I'm a plumber"}, notPolice("someone else")},
 		{"possessive parent", Profile{Bio: "Copper's dad. Proud as punch."}, notPolice("family")},
 		{"handle echoes bio", Profile{Handle: "pcso_mum", Bio: "Mum of a PCSO 💙"}, notPolice("family")},
 		{"supporter", Profile{Bio: "Proud supporter of Northumbria Police"}, notPolice("supporter")},

@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -217,6 +218,13 @@ func (s *scanner) apostrophe(text string, i, size int, flush func(int32)) int {
 	j := i + size
 	if j < len(text) && (text[j] == 's' || text[j] == 'S') && (j+1 == len(text) || !isWordByte(text[j+1])) {
 		flush(int32(i))
+		// "My son's a PCSO": 's before an article is "is", not a possessive.
+		if rest := text[j+1:]; strings.HasPrefix(rest, " a ") || strings.HasPrefix(rest, " an ") {
+			s.add('i', kLower, int32(i))
+			s.add('s', kLower, int32(j))
+			flush(int32(j + 1))
+			return size + 1
+		}
 		s.brk |= fPoss
 		return size + 1
 	}
