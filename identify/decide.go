@@ -106,7 +106,7 @@ func (w *work) facts() facts {
 			continue
 		}
 		switch {
-		case e.kind == kWeakAlias && w.weakAliasOK(u, &f):
+		case e.kind == kWeakAlias && w.weakAliasOK(i, &f):
 			f.police, f.anyForce = true, true
 			if u.state == stSelf {
 				f.selfForce = true
@@ -140,7 +140,7 @@ func (w *work) facts() facts {
 				}
 			}
 		case kAlias, kHandle, kWeakAlias, kContext:
-			if u.state == stFormer && f.formerForce < 0 && (e.kind != kWeakAlias || w.weakAliasOK(u, &f)) {
+			if u.state == stFormer && f.formerForce < 0 && (e.kind != kWeakAlias || w.weakAliasOK(i, &f)) {
 				f.formerForce = i
 			}
 		}
@@ -173,10 +173,26 @@ func (w *work) aboutOthers(i int) bool {
 }
 
 // weakAliasOK: "Met" names the force only in a profile about policing, or
-// after "member of".
-func (w *work) weakAliasOK(u *unit, f *facts) bool {
-	return f.anyRole || f.context || f.selfForce || u.state == stFormer || f.serving >= 0
+// right after a serving phrase ("proud member of the Met").
+func (w *work) weakAliasOK(i int, f *facts) bool {
+	units := w.units
+	u := &units[i]
+	if f.anyRole || f.context || f.selfForce || u.state == stFormer {
+		return true
+	}
+	for k := i - 1; k >= 0 && units[k].field == u.field; k-- {
+		if units[k+1].flags&fHard != 0 {
+			return false
+		}
+		e := w.entry(&units[k])
+		if e == nil && w.word(&units[k])&wSkip != 0 {
+			continue
+		}
+		return e != nil && e.kind == kServing
+	}
+	return false
 }
+
 
 // validRole: a weak role ("PC", "sergeant") needs support. A role the owner
 // held, or someone else holds, may lean on a force named in the same way
@@ -199,6 +215,11 @@ func (w *work) validRole(u *unit, e *entry, f *facts) bool {
 	// bobby").
 	if first.flags&fUpper != 0 || u.state == stFormer {
 		return true
+	}
+	// Standing alone or after an article, only a rank: "Analyst. Leeds."
+	// says nothing about the police.
+	if e.role != Officer {
+		return false
 	}
 	if first.flags&fHard != 0 && (int(u.t1) == len(w.toks) || w.toks[u.t1].flags&fHard != 0 || w.toks[u.t1].field != first.field) {
 		return true
@@ -363,7 +384,7 @@ func (w *work) vote(f *facts) (best int, explicit bool) {
 				w.expl[e.force] = true
 			}
 		case kWeakAlias:
-			if u.state == stSelf && w.weakAliasOK(u, f) {
+			if u.state == stSelf && w.weakAliasOK(i, f) {
 				w.votes[e.force] += voteWeak
 				w.expl[e.force] = true
 			}

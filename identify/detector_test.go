@@ -152,6 +152,8 @@ func TestLookalikes(t *testing.T) {
 		{"pc gamer", Profile{Bio: "PC gamer from Hull"}, notPolice("not about police")},
 		{"met office", Profile{Bio: "Met Office forecaster"}, notPolice("not about police")},
 		{"met my husband", Profile{Bio: "Met my husband in Leeds. Teacher."}, notPolice("")},
+		{"met and nights", Profile{Bio: "Met my wife on nights out in Leeds. Plumber."}, notPolice("")},
+		{"analyst with a town", Profile{Bio: "Analyst. Leeds. Spreadsheets."}, notPolice("")},
 		// other countries
 		{"us", Profile{Bio: "Police officer, Dallas PD"}, notPolice("abroad")},
 		{"us state code", Profile{Bio: "Police officer", Location: "Manchester, NH"}, notPolice("abroad")},
