@@ -193,7 +193,6 @@ func (w *work) weakAliasOK(i int, f *facts) bool {
 	return false
 }
 
-
 // validRole: a weak role ("PC", "sergeant") needs support. A role the owner
 // held, or someone else holds, may lean on a force named in the same way
 // ("Ex-GMP PC").
