@@ -70,7 +70,7 @@ type entry struct {
 	class   int16
 	force   int32
 	caseReq uint8
-	police  bool   // a former phrase with a police word in it ("30 years in the police")
+	police  bool   // a former or corporate phrase with a police word ("30 years in the police")
 	weak    string // spelling of a weak alias or place, for its case
 	text    string // as written in the rules
 	file    string
@@ -282,10 +282,11 @@ func (b *builder) finish(version string) *Detector {
 	for c := range b.codes {
 		b.wordFlags[b.wordID(c)] |= wCode
 	}
-	// A former phrase that has a police word in it is about policing.
+	// A former or corporate phrase that has a police word in it is about
+	// policing.
 	for key, kd := range b.keys {
 		e := &b.entries[kd.entry]
-		if kd.joined || e.kind != kFormer {
+		if kd.joined || (e.kind != kFormer && e.kind != kCorporate) {
 			continue
 		}
 		for _, w := range strings.Fields(key) {

@@ -84,6 +84,11 @@ func (w *work) facts() facts {
 			if u.state == stSelf && f.serving < 0 {
 				f.serving = i
 			}
+		case kCorporate:
+			// "Neighbourhood policing team sergeant": police words inside.
+			if e.police && u.state == stSelf {
+				f.context, f.police = true, true
+			}
 		case kFormer:
 			if e.strong {
 				// "Left the police", "ex-job": about policing, like a police word.
@@ -201,6 +206,13 @@ func (w *work) validRole(u *unit, e *entry, f *facts) bool {
 		return true
 	}
 	first := &w.toks[u.t0]
+	// "PC Smith" as a display name: a rank and a surname.
+	if u.field == fieldName && first.flags&fUpper != 0 && int(u.t1) < len(w.toks) {
+		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
+			next.flags&fTitle != 0 && next.id < 0 && e.role == Officer {
+			return true
+		}
+	}
 	// "Ex-DCI": an abbreviated rank someone held.
 	if u.state == stFormer && first.flags&fUpper != 0 {
 		return true
@@ -244,10 +256,12 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 			return no(NotPolice, d.classes[e.class].reason)
 		}
 	}
-	for i := range units {
-		if u := &units[i]; u.state == stNegated {
-			w.ev = append(w.ev, u.by, int32(i))
-			return no(NotPolice, d.modReason[mNegation])
+	if f.selfRole < 0 {
+		for i := range units {
+			if u := &units[i]; u.state == stNegated {
+				w.ev = append(w.ev, u.by, int32(i))
+				return no(NotPolice, d.modReason[mNegation])
+			}
 		}
 	}
 

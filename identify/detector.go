@@ -250,7 +250,8 @@ func splittable(kinds []uint8, offs []int32) bool {
 	return false
 }
 
-// boundary reports a camelCase or letter-digit boundary before byte i.
+// boundary reports a camelCase or letter-digit boundary before byte i. A
+// single capital does not make a word ("MSc", "iPhone").
 func boundary(kinds []uint8, offs []int32, i int) bool {
 	if offs[i] == offs[i-1] {
 		return false // inside one rune
@@ -258,6 +259,9 @@ func boundary(kinds []uint8, offs []int32, i int) bool {
 	a, b := kinds[i-1], kinds[i]
 	if (a == kDigit) != (b == kDigit) {
 		return true
+	}
+	if i == 1 {
+		return false
 	}
 	if a != kUpper && b == kUpper {
 		return true
