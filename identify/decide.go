@@ -128,7 +128,7 @@ func (w *work) facts() facts {
 		}
 		switch e.kind {
 		case kRole:
-			if !w.validRole(u, e, &f) {
+			if !w.validRole(i, e, &f) {
 				continue
 			}
 			switch u.state {
@@ -201,7 +201,8 @@ func (w *work) weakAliasOK(i int, f *facts) bool {
 // validRole: a weak role ("PC", "sergeant") needs support. A role the owner
 // held, or someone else holds, may lean on a force named in the same way
 // ("Ex-GMP PC").
-func (w *work) validRole(u *unit, e *entry, f *facts) bool {
+func (w *work) validRole(i int, e *entry, f *facts) bool {
+	u := &w.units[i]
 	if e.strong || f.selfForce || f.context || f.strongRole || (u.state != stSelf && f.anyForce) {
 		return true
 	}
@@ -231,6 +232,13 @@ func (w *work) validRole(u *unit, e *entry, f *facts) bool {
 	// says nothing about the police.
 	if e.role != Officer {
 		return false
+	}
+	// "Cop in Leeds": a rank, then in or at a town of a force area.
+	if k := i + 1; k+1 < len(w.units) && w.units[k].field == u.field && w.units[k+1].field == u.field &&
+		w.units[k].flags&fHard == 0 && w.units[k+1].flags&fHard == 0 && w.units[k].e < 0 && w.word(&w.units[k])&wSkip != 0 {
+		if pe := w.entry(&w.units[k+1]); pe != nil && (pe.kind == kPlace || pe.kind == kWeakPlace) && !w.d.forces[pe.force].Abroad {
+			return true
+		}
 	}
 	if first.flags&fHard != 0 && (int(u.t1) == len(w.toks) || w.toks[u.t1].flags&fHard != 0 || w.toks[u.t1].field != first.field) {
 		return true

@@ -543,7 +543,14 @@ func (w *work) modify() {
 			if !attached && !consumed && (e.dir&dirAfter != 0 || e.dir&dirPossessive != 0 && w.units[ui].flags&fPoss != 0) {
 				attached = w.backward(ui, st)
 			}
-			w.units[ui].used = attached || consumed
+			// "Nurse turned police officer": a former word written after
+			// something that is not police looks forward to what is now.
+			if !attached && st == stFormer && e.dir&dirAfter != 0 {
+				w.markCurrent(ui)
+			}
+			// A word that only follows what it changes, finding nothing
+			// there, was about something else: it is spent.
+			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0
 		case kLookalike:
 			w.forward(ui, stOther)
 		case kCurrent, kServing:
