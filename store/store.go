@@ -71,13 +71,18 @@ type Options struct {
 	// NoSync skips fsync on commit; for benchmarks and throwaway demo
 	// databases only.
 	NoSync bool
+	// Owner describes the process holding the file ("exposure serve at
+	// http://127.0.0.1:8080"). A writable Open records it beside the file
+	// so that a second process that cannot get the lock can say who has it.
+	Owner string
 }
 
 // DB is an open exposure database.
 type DB struct {
-	bolt *bolt.DB
-	path string
-	now  func() time.Time
+	bolt  *bolt.DB
+	path  string
+	now   func() time.Time
+	owner bool // this process wrote the owner note
 }
 
 // migration upgrades a file from version v to v+1 inside one transaction.
@@ -108,6 +113,9 @@ func Open(path string, opt Options) (*DB, error) {
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
+			if owner := readOwner(path); owner != "" {
+				return nil, fmt.Errorf("open %s: %w (%s)", path, ErrInUse, owner)
+			}
 			return nil, fmt.Errorf("open %s: %w", path, ErrInUse)
 		}
 		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
@@ -120,7 +128,28 @@ func Open(path string, opt Options) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if !opt.ReadOnly {
+		owner := opt.Owner
+		if owner == "" {
+			owner = "exposure"
+		}
+		// Best effort: the owner note only improves an error message.
+		_ = os.WriteFile(ownerPath(path), []byte(fmt.Sprintf("%s, pid %d, since %s", owner, os.Getpid(),
+			time.Now().Format("15:04:05"))), 0o600)
+		db.owner = true
+	}
 	return db, nil
+}
+
+func ownerPath(path string) string { return path + ".owner" }
+
+// readOwner returns the owner note beside a locked file, if any.
+func readOwner(path string) string {
+	b, err := os.ReadFile(ownerPath(path))
+	if err != nil || len(b) > 512 {
+		return ""
+	}
+	return string(bytes.TrimSpace(b))
 }
 
 // init checks the schema version and creates or migrates the buckets.
@@ -198,7 +227,13 @@ func checkVersion(v int) error {
 }
 
 // Close closes the file and releases its lock.
-func (db *DB) Close() error { return db.bolt.Close() }
+func (db *DB) Close() error {
+	if db.owner {
+		_ = os.Remove(ownerPath(db.path))
+		db.owner = false
+	}
+	return db.bolt.Close()
+}
 
 // Path is the file the database was opened from.
 func (db *DB) Path() string { return db.path }

@@ -17,9 +17,6 @@ import (
 	"github.com/psd-tools/exposure/classify"
 )
 
-// maxLine caps one JSONL input line, so a corrupt file cannot exhaust memory.
-const maxLine = 4 << 20
-
 func (a *app) classifyCmd() *cobra.Command {
 	var in, out, explainTo string
 	var explain bool
@@ -242,7 +239,7 @@ func classifyStream(cl *classify.Classifier, r io.Reader, w io.Writer, explain i
 	}
 }
 
-var errLineTooLong = errors.New("line too long")
+// errLineTooLong and maxLine are shared with identify (identify.go).
 
 // readLine reads one line without its newline, refusing lines over maxLine.
 func readLine(br *bufio.Reader) ([]byte, error) {

@@ -13,9 +13,9 @@ import (
 	"github.com/psd-tools/exposure/store"
 )
 
-// exec runs the binary's entry point with stdin and returns the exit code
+// execQuiet runs the binary's entry point with stdin and returns the exit code
 // and both outputs.
-func exec(t *testing.T, stdin string, args ...string) (int, string, string) {
+func execQuiet(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), append([]string{"--log-level", "error"}, args...), strings.NewReader(stdin), &out, &errb)
@@ -48,7 +48,7 @@ func TestClassifyContract(t *testing.T) {
 		in.WriteString("\n")
 	}
 	in.WriteString(`{"id": 7, "text": "numeric id"}` + "\n\n") // a number id and a blank line
-	code, out, errs := exec(t, in.String(), "classify", "--in", "-", "--out", "-")
+	code, out, errs := execQuiet(t, in.String(), "classify", "--in", "-", "--out", "-")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -103,7 +103,7 @@ func TestClassifyFiles(t *testing.T) {
 	in := filepath.Join(dir, "posts.jsonl")
 	out := filepath.Join(dir, "flags.jsonl")
 	os.WriteFile(in, []byte(`{"id":"x","text":"\"scrote\" he said"}`+"\n"), 0o644)
-	code, stdout, errs := exec(t, "", "classify", "--in", in, "--out", out, "--explain")
+	code, stdout, errs := execQuiet(t, "", "classify", "--in", in, "--out", out, "--explain")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -131,7 +131,7 @@ func TestClassifyMalformed(t *testing.T) {
 		{"not an object", `["a"]`, "stdin:1: malformed JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, errs := exec(t, tc.in, "classify")
+			code, _, errs := execQuiet(t, tc.in, "classify")
 			if code != 2 {
 				t.Errorf("exit %d, want 2", code)
 			}
@@ -146,7 +146,7 @@ func TestClassifyMalformed(t *testing.T) {
 // the JSON text means) without failing, and offsets fit the decoded text.
 func TestClassifyInvalidUTF8(t *testing.T) {
 	in := "{\"id\":\"1\",\"text\":\"f\xffuck you \xc3 c**t\"}\n"
-	code, out, errs := exec(t, in, "classify")
+	code, out, errs := execQuiet(t, in, "classify")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -173,7 +173,7 @@ func TestClassifyOrderLarge(t *testing.T) {
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&in, `{"id":"p%d","text":"post %d you scrote"}`+"\n", i, i)
 	}
-	code, out, errs := exec(t, in.String(), "classify", "--workers", "3")
+	code, out, errs := execQuiet(t, in.String(), "classify", "--workers", "3")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -206,7 +206,7 @@ func TestEval(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "l.jsonl")
 	writeLabelled(t, p, [][2]string{{"you fucking scrote", "offensive"}, {"thanks team, proud of you", ""}, {"Tory scum, hang the traitors", "political"}})
-	code, out, errs := exec(t, "", "eval", "--in", p)
+	code, out, errs := execQuiet(t, "", "eval", "--in", p)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -218,17 +218,17 @@ func TestEval(t *testing.T) {
 	// OLID format
 	os.WriteFile(filepath.Join(dir, "val_text.txt"), []byte("@user you are a fucking idiot \nlovely day at the beach \n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "val_labels.txt"), []byte("1\n0\n"), 0o644)
-	code, out, errs = exec(t, "", "eval", "--olid", dir)
+	code, out, errs = execQuiet(t, "", "eval", "--olid", dir)
 	if code != 0 || !strings.Contains(out, "macro-F1 1.0000") {
 		t.Errorf("exit %d %s\n%s", code, errs, out)
 	}
 	os.WriteFile(filepath.Join(dir, "val_labels.txt"), []byte("1\n"), 0o644)
-	if code, _, errs = exec(t, "", "eval", "--olid", dir); code != 2 || !strings.Contains(errs, "has 2 lines") {
+	if code, _, errs = execQuiet(t, "", "eval", "--olid", dir); code != 2 || !strings.Contains(errs, "has 2 lines") {
 		t.Errorf("mismatched OLID files: exit %d %s", code, errs)
 	}
 	bad := filepath.Join(dir, "bad.jsonl")
 	os.WriteFile(bad, []byte(`{"id":"1","text":"x","labels":["rude"]}`), 0o644)
-	if code, _, errs = exec(t, "", "eval", "--in", bad); code != 2 || !strings.Contains(errs, "bad.jsonl:1: unknown label") {
+	if code, _, errs = execQuiet(t, "", "eval", "--in", bad); code != 2 || !strings.Contains(errs, "bad.jsonl:1: unknown label") {
 		t.Errorf("bad label: exit %d %s", code, errs)
 	}
 }
@@ -245,7 +245,7 @@ func TestTrainCommand(t *testing.T) {
 	out1 := filepath.Join(dir, "m1.json")
 	out2 := filepath.Join(dir, "m2.json")
 	args := []string{"train", "--in", train, "--category", "political", "--heldout", train}
-	code, stdout, errs := exec(t, "", append(args, "--out", out1)...)
+	code, stdout, errs := execQuiet(t, "", append(args, "--out", out1)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -254,7 +254,7 @@ func TestTrainCommand(t *testing.T) {
 			t.Errorf("train output lacks %q:\n%s", want, stdout)
 		}
 	}
-	if code, _, errs = exec(t, "", append(args, "--out", out2)...); code != 0 {
+	if code, _, errs = execQuiet(t, "", append(args, "--out", out2)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	b1, _ := os.ReadFile(out1)
@@ -263,14 +263,14 @@ func TestTrainCommand(t *testing.T) {
 		t.Error("two trainings on the same input wrote different files")
 	}
 	// an existing model is only replaced with --replace
-	code, _, errs = exec(t, "", append(args, "--out", out1)...)
+	code, _, errs = execQuiet(t, "", append(args, "--out", out1)...)
 	if code != 2 || !strings.Contains(errs, "--replace") {
 		t.Errorf("overwrite without --replace: exit %d %s", code, errs)
 	}
-	if code, _, errs = exec(t, "", append(args, "--out", out1, "--replace")...); code != 0 {
+	if code, _, errs = execQuiet(t, "", append(args, "--out", out1, "--replace")...); code != 0 {
 		t.Errorf("--replace: exit %d %s", code, errs)
 	}
-	if code, _, errs = exec(t, "", "train", "--in", train, "--category", "rude", "--out", out2); code != 2 {
+	if code, _, errs = execQuiet(t, "", "train", "--in", train, "--category", "rude", "--out", out2); code != 2 {
 		t.Errorf("bad category: exit %d %s", code, errs)
 	}
 }
@@ -334,7 +334,7 @@ func TestTrainReviews(t *testing.T) {
 	// and the command trains on them alongside written examples
 	train := filepath.Join(dir, "train.jsonl")
 	writeLabelled(t, train, [][2]string{{"hang the traitors in parliament", "political"}, {"lovely day", ""}})
-	code, out, errs := exec(t, "", "--db", dbPath, "train", "--in", train, "--reviews", "--category", "political", "--out", filepath.Join(dir, "m.json"))
+	code, out, errs := execQuiet(t, "", "--db", dbPath, "train", "--in", train, "--reviews", "--category", "political", "--out", filepath.Join(dir, "m.json"))
 	if code != 0 || !strings.Contains(out, "reviewer decisions: 3 posts") || !strings.Contains(out, "on 5 examples (2 positive)") {
 		t.Errorf("exit %d %s\n%s", code, errs, out)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -16,10 +17,20 @@ var version = "0.1.0-dev"
 // commands lists the subcommands, in the order --help shows them.
 func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
+		a.reviewCmd(),
+		a.referCmd(),
+		a.exportCmd(),
+		a.verifyCmd(),
+		a.keysCmd(),
+		a.auditCmd(),
+		a.purgeCmd(),
+		a.reportCmd(),
 		a.versionCmd(),
 		a.classifyCmd(),
 		a.evalCmd(),
 		a.trainCmd(),
+		a.sitesCmd(),
+		a.identifyCmd(),
 	}
 }
 
@@ -39,8 +50,11 @@ func (a *app) versionCmd() *cobra.Command {
 // that only read pass readOnly=true so that a missing file is an error
 // rather than a new empty database.
 func (a *app) openDB(create, readOnly bool) (*store.DB, error) {
-	db, err := store.Open(a.dbPath, store.Options{Create: create, ReadOnly: readOnly})
+	db, err := store.Open(a.dbPath, store.Options{Create: create, ReadOnly: readOnly, Owner: a.owner})
 	if err != nil {
+		if errors.Is(err, store.ErrInUse) && strings.Contains(err.Error(), "exposure serve") {
+			return nil, inputError{fmt.Errorf("%w: use the web application, or stop the server first", err)}
+		}
 		if errors.Is(err, store.ErrMissing) || errors.Is(err, store.ErrNotExposure) ||
 			errors.Is(err, store.ErrNewerSchema) {
 			return nil, inputError{err}

@@ -43,6 +43,8 @@ type app struct {
 	rulesDir  string
 	logLevel  string
 	logFormat string
+	// owner describes this process in the database's owner note.
+	owner string
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
