@@ -17,20 +17,24 @@ var version = "0.1.0-dev"
 // commands lists the subcommands, in the order --help shows them.
 func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
+		a.demoCmd(),
+		a.sweepCmd(),
 		a.reviewCmd(),
 		a.referCmd(),
 		a.exportCmd(),
+		a.recheckCmd(),
+		a.reportCmd(),
+		a.identifyCmd(),
+		a.classifyCmd(),
+		a.evalCmd(),
+		a.trainCmd(),
 		a.verifyCmd(),
 		a.keysCmd(),
 		a.auditCmd(),
 		a.purgeCmd(),
-		a.reportCmd(),
-		a.versionCmd(),
-		a.classifyCmd(),
-		a.evalCmd(),
-		a.trainCmd(),
 		a.sitesCmd(),
-		a.identifyCmd(),
+		a.simCmd(),
+		a.versionCmd(),
 	}
 }
 
