@@ -98,7 +98,8 @@ func (s *Sweeper) Run(ctx context.Context, opt SweepOptions) (store.Sweep, error
 	if resumed {
 		opt.Log.Info().Uint64("sweep", sw.ID).Msg("resuming interrupted sweep")
 		opt.Progress.Note(fmt.Sprintf("resuming sweep %d", sw.ID))
-	} else if sw, err = s.DB.StartSweep(opt.Operator, opt.Authority, opt.ConfigHash); err != nil {
+	} else if sw, err = s.DB.BeginSweep(store.SweepStart{Operator: opt.Operator, Authority: opt.Authority,
+		ConfigHash: opt.ConfigHash, RulesVersion: opt.RulesVersion}); err != nil {
 		return sw, err
 	}
 	if !sw.Discovered {
@@ -112,56 +113,92 @@ func (s *Sweeper) Run(ctx context.Context, opt SweepOptions) (store.Sweep, error
 	return s.DB.FinishSweep(sw.ID, "")
 }
 
-// discover asks every source for candidates and checkpoints them in
-// batches. Discovery is repeatable: candidates already checkpointed are
-// skipped, so a crash here only costs the repeated requests.
+// discover asks every source for candidates, all sources at once, and
+// checkpoints them in batches. Discovery is repeatable: candidates already
+// checkpointed are skipped, so a crash here only costs the repeated
+// requests.
 func (s *Sweeper) discover(ctx context.Context, sweepID uint64, opt SweepOptions) error {
 	opt.Progress.Phase("discover", 0)
-	for _, src := range s.Sources {
-		var batch []store.Checkpoint
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			_, err := s.DB.AddCandidates(sweepID, batch)
-			batch = batch[:0]
+	var wg sync.WaitGroup
+	errs := make([]error, len(s.Sources))
+	for i, src := range s.Sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.discoverOne(ctx, sweepID, src, opt)
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
-		n := 0
-		err := src.Discover(ctx, func(p crawler.Profile) error {
-			if p.ID == "" || strings.IndexByte(p.ID, 0) >= 0 || strings.IndexByte(p.Platform, 0) >= 0 {
-				return nil // unusable as a key; nothing to follow up
-			}
-			p.Platform = src.Name()
-			raw, err := json.Marshal(p)
-			if err != nil {
-				return err
-			}
-			batch = append(batch, store.Checkpoint{Platform: p.Platform, ID: p.ID, Candidate: raw})
-			n++
-			opt.Progress.Add(0, 0, 0)
-			if len(batch) >= 500 {
-				return flush()
-			}
-			return nil
-		})
-		if ferr := flush(); err == nil {
-			err = ferr
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			// A source that failed part way still yields what it found;
-			// the failure is logged and summarised, not fatal, so other
-			// platforms are still swept.
-			opt.Log.Warn().Str("platform", src.Name()).Err(err).Int("candidates", n).Msg("discovery incomplete")
-			opt.Progress.Note(fmt.Sprintf("%s: discovery incomplete after %d candidates: %v", src.Name(), n, err))
-			continue
-		}
-		opt.Log.Info().Str("platform", src.Name()).Int("candidates", n).Msg("discovery done")
 	}
 	return s.DB.MarkDiscovered(sweepID)
+}
+
+// discoverOne runs one source's discovery. A source that fails part way
+// still yields what it found; the failure is logged and shown, not fatal,
+// so other platforms are still swept. Only a store error is returned.
+func (s *Sweeper) discoverOne(ctx context.Context, sweepID uint64, src crawler.Source, opt SweepOptions) error {
+	var batch []store.Checkpoint
+	var storeErr error
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		_, err := s.DB.AddCandidates(sweepID, batch)
+		batch = batch[:0]
+		if err != nil {
+			storeErr = err
+		}
+		return err
+	}
+	n := 0
+	err := src.Discover(ctx, func(p crawler.Profile) error {
+		if p.ID == "" || strings.IndexByte(p.ID, 0) >= 0 {
+			return nil // unusable as a key; nothing to follow up
+		}
+		p.Platform = src.Name()
+		raw, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, store.Checkpoint{Platform: p.Platform, ID: p.ID, Candidate: raw})
+		n++
+		opt.Progress.Add(0, 0, 0)
+		if len(batch) >= 500 {
+			return flush()
+		}
+		return nil
+	})
+	if ferr := flush(); err == nil {
+		err = ferr
+	}
+	switch {
+	case storeErr != nil:
+		return storeErr
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		opt.Log.Warn().Str("platform", src.Name()).Err(err).Int("candidates", n).Msg("discovery incomplete")
+		opt.Progress.Note(fmt.Sprintf("%s: discovery incomplete after %d candidates: %s", src.Name(), n, firstLine(err.Error())))
+	default:
+		opt.Log.Info().Str("platform", src.Name()).Int("candidates", n).Msg("discovery done")
+	}
+	return nil
+}
+
+// firstLine keeps a joined error's first line (and says how many follow).
+func firstLine(s string) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) == 1 {
+		return s
+	}
+	return fmt.Sprintf("%s (and %d more)", lines[0], len(lines)-1)
 }
 
 // process handles every pending candidate, with opt.Workers goroutines

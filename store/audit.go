@@ -12,14 +12,15 @@ import (
 
 // Audit actions written by the store itself. Callers may use others.
 const (
-	ActSweepStart  = "sweep.start"
-	ActSweepFinish = "sweep.finish"
-	ActReview      = "review"
-	ActRefer       = "referral.create"
-	ActRecheck     = "recheck"
-	ActStateChange = "recheck.state_change"
-	ActExport      = "export"
-	ActPurge       = "purge"
+	ActSweepStart   = "sweep.start"
+	ActSweepFinish  = "sweep.finish"
+	ActReview       = "review"
+	ActRefer        = "referral.create"
+	ActRecheck      = "recheck"
+	ActStateChange  = "recheck.state_change"
+	ActExport       = "export"
+	ActPurge        = "purge"
+	ActConfigChange = "config.change"
 )
 
 // auditHash is the chain hash of e: SHA-256 over the previous hash and the

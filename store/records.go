@@ -246,9 +246,11 @@ type Sweep struct {
 	Operator   string      `json:"operator"`
 	Authority  string      `json:"authority"`
 	ConfigHash string      `json:"config_hash"`
-	Discovered bool        `json:"discovered"` // discovery finished; candidates are checkpointed
-	Summary    Summary     `json:"summary"`
-	Error      string      `json:"error,omitempty"`
+	// RulesVersion names the rules and models the sweep classified with.
+	RulesVersion string  `json:"rules_version,omitempty"`
+	Discovered   bool    `json:"discovered"` // discovery finished; candidates are checkpointed
+	Summary      Summary `json:"summary"`
+	Error        string  `json:"error,omitempty"`
 }
 
 // Checkpoint records a candidate profile of a sweep and whether it is done.

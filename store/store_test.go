@@ -424,3 +424,29 @@ func BenchmarkCommitProfile(b *testing.B) {
 	}
 	b.ReportMetric(float64(100*b.N)/b.Elapsed().Seconds(), "posts/s")
 }
+
+func TestConfigChangeAudited(t *testing.T) {
+	db := mustOpen(t)
+	for _, st := range []SweepStart{
+		{Operator: "op", Authority: "A", ConfigHash: "c1", RulesVersion: "r1"},
+		{Operator: "op", Authority: "A", ConfigHash: "c1", RulesVersion: "r1"},
+		{Operator: "op", Authority: "A", ConfigHash: "c2", RulesVersion: "r1"},
+		{Operator: "op", Authority: "A", ConfigHash: "c2", RulesVersion: "r2"},
+	} {
+		s, err := db.BeginSweep(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.FinishSweep(s.ID, "")
+	}
+	var changes []string
+	db.AuditLog(1, func(e AuditEntry) error {
+		if e.Action == ActConfigChange {
+			changes = append(changes, e.Subject+":"+e.Detail["from"]+">"+e.Detail["to"])
+		}
+		return nil
+	})
+	if strings.Join(changes, ",") != "sweep configuration:c1>c2,rules and models:r1>r2" {
+		t.Fatalf("changes = %v", changes)
+	}
+}

@@ -12,20 +12,54 @@ import (
 
 // StartSweep records a new running sweep and audits it.
 func (db *DB) StartSweep(operator, authority, configHash string) (Sweep, error) {
+	return db.BeginSweep(SweepStart{Operator: operator, Authority: authority, ConfigHash: configHash})
+}
+
+// SweepStart describes a sweep about to run.
+type SweepStart struct {
+	Operator, Authority string
+	ConfigHash          string
+	RulesVersion        string
+}
+
+// BeginSweep records a new running sweep and audits it. When the
+// configuration or the rules differ from the previous sweep's, that change
+// is audited too, in the same transaction: a referral can always be traced
+// to the exact settings that produced it.
+func (db *DB) BeginSweep(st SweepStart) (Sweep, error) {
 	var s Sweep
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bSweeps)
+		var prev Sweep
+		_, last := b.Cursor().Last()
+		hadPrev := last != nil && decode(last, &prev) == nil
 		id, err := b.NextSequence()
 		if err != nil {
 			return err
 		}
 		s = Sweep{V: recordVersion, ID: id, Started: db.now().UTC(), Status: SweepRunning,
-			Operator: operator, Authority: authority, ConfigHash: configHash, Summary: newSummary()}
+			Operator: st.Operator, Authority: st.Authority, ConfigHash: st.ConfigHash, RulesVersion: st.RulesVersion,
+			Summary: newSummary()}
 		if err := put(b, seqKey(id), s); err != nil {
 			return err
 		}
-		_, err = appendAudit(tx, db.auditAt(operator, ActSweepStart, sweepName(id),
-			map[string]string{"authority": authority, "config": configHash}))
+		if hadPrev && prev.ConfigHash != st.ConfigHash {
+			if _, err := appendAudit(tx, db.auditAt(st.Operator, ActConfigChange, "sweep configuration",
+				map[string]string{"from": prev.ConfigHash, "to": st.ConfigHash})); err != nil {
+				return err
+			}
+		}
+		if hadPrev && prev.RulesVersion != "" && st.RulesVersion != "" && prev.RulesVersion != st.RulesVersion {
+			if _, err := appendAudit(tx, db.auditAt(st.Operator, ActConfigChange, "rules and models",
+				map[string]string{"from": prev.RulesVersion, "to": st.RulesVersion})); err != nil {
+				return err
+			}
+		}
+		detail := map[string]string{"authority": st.Authority, "config": st.ConfigHash}
+		if st.RulesVersion != "" {
+			detail["rules"] = st.RulesVersion
+		}
+		_, err = appendAudit(tx, db.auditAt(st.Operator, ActSweepStart, sweepName(id), detail))
 		return err
 	})
 	return s, err

@@ -129,6 +129,7 @@ func (p *progress) Finish() {
 		p.log.Info().Str("phase", p.phase).Int("done", p.done).Int("posts", p.posts).Int("flagged", p.flagged).
 			Dur("took", time.Since(p.start)).Msg("phase finished")
 	}
+	p.phase = ""
 }
 
 func (p *progress) finishBar() {

@@ -27,22 +27,56 @@ func (e *yieldError) Unwrap() error { return e.err }
 // transient error.
 func (s *Source) Discover(ctx context.Context, yield func(crawler.Profile) error) error {
 	c := s.collector(ctx, true)
+	// Queries run side by side, up to the domain's parallelism (the limit
+	// rule still bounds requests in flight, so a polite site with
+	// parallelism 1 sees one request at a time). Profiles are handed over
+	// one at a time and each at most once.
+	var mu sync.Mutex
 	seen := map[string]bool{}
-	var errs []error
-	for _, q := range s.cfg.Queries {
-		err := s.search(ctx, c, q, seen, yield)
+	once := func(p crawler.Profile) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[p.ID] {
+			return nil
+		}
+		seen[p.ID] = true
+		return yield(p)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(s.cfg.Queries))
+	sem := make(chan struct{}, max(s.cfg.Parallelism, 1))
+	var wg sync.WaitGroup
+	for i, q := range s.cfg.Queries {
+		sem <- struct{}{}
+		if ctx.Err() != nil {
+			<-sem
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = s.search(ctx, c, q, once)
+			if _, ok := errorsAs[*yieldError](errs[i]); ok {
+				cancel() // the pipeline refused a profile: stop every query
+			}
+		}()
+	}
+	wg.Wait()
+	var failed []error
+	for _, err := range errs {
 		if ye, ok := errorsAs[*yieldError](err); ok {
 			return ye.err
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 		if err != nil {
-			errs = append(errs, err)
+			failed = append(failed, err)
 		}
 	}
-	if len(errs) > 0 {
-		return transient("discover on "+s.site.Name, errors.Join(errs...))
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if len(failed) > 0 {
+		return transient("discover on "+s.site.Name, errors.Join(failed...))
 	}
 	if err := s.visits.finish(); err != nil {
 		return fmt.Errorf("discover on %s: forget finished crawl: %w", s.site.Name, err)
@@ -51,7 +85,7 @@ func (s *Source) Discover(ctx context.Context, yield func(crawler.Profile) error
 }
 
 // search walks one query's result pages.
-func (s *Source) search(ctx context.Context, c *colly.Collector, q string, seen map[string]bool, yield func(crawler.Profile) error) error {
+func (s *Source) search(ctx context.Context, c *colly.Collector, q string, yield func(crawler.Profile) error) error {
 	u := expand(s.site.Search.URL, s.base.String(), map[string]string{"query": q})
 	var from *colly.Request
 	var errs []error
@@ -120,8 +154,7 @@ func (s *Source) search(ctx context.Context, c *colly.Collector, q string, seen 
 				errs = append(errs, r.err)
 				continue
 			}
-			if r.prof != nil && !seen[r.prof.ID] {
-				seen[r.prof.ID] = true
+			if r.prof != nil {
 				if err := yield(*r.prof); err != nil {
 					for _, later := range results {
 						s.visits.forget(later.link)
