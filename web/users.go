@@ -158,8 +158,8 @@ func (u *Users) Add(actor, name string, role Role, password string) error {
 	return err
 }
 
-// Remove deletes a user and audits it under actor. The caller ends the
-// user's sessions.
+// Remove deletes a user and their stored sessions, and audits it under
+// actor. A running server also drops the sessions it holds in memory.
 func (u *Users) Remove(actor, name string) error {
 	usr, err := u.Get(name)
 	if err != nil {
@@ -167,6 +167,23 @@ func (u *Users) Remove(actor, name string) error {
 	}
 	if err := u.kv.Delete(userKey(name)); err != nil {
 		return err
+	}
+	sess := u.db.KV("sessions")
+	var stale [][]byte
+	err = sess.Scan(nil, func(k, v []byte) error {
+		var ss session
+		if json.Unmarshal(v, &ss) != nil || strings.EqualFold(ss.User, usr.Name) {
+			stale = append(stale, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range stale {
+		if err := sess.Delete(k); err != nil {
+			return err
+		}
 	}
 	_, err = u.db.Audit(actor, ActUserRemove, usr.Name, map[string]string{"role": string(usr.Role)})
 	return err

@@ -19,6 +19,8 @@ func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.reviewCmd(),
 		a.referCmd(),
+		a.serveCmd(),
+		a.userCmd(),
 		a.versionCmd(),
 	}
 }

@@ -83,12 +83,18 @@
           confirmCurrent(); e.preventDefault();
           break;
         case "d":
-          dismissCurrent(); e.preventDefault();
+          // The reason field is focused on key up, so the "d" itself is
+          // never typed into it.
+          e.preventDefault();
           break;
         case "o":
           openCurrent(); e.preventDefault();
           break;
       }
+    });
+    document.addEventListener("keyup", function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
+      if (e.key === "d") dismissCurrent();
     });
   }
 

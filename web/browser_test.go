@@ -1,0 +1,257 @@
+package web
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/psd-tools/exposure/store"
+)
+
+// chromiumPath is Debian's Chromium, which .ci/run installs; CHROMIUM
+// overrides it.
+func chromiumPath() string {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// browser starts a headless Chromium with a fresh profile and returns a
+// tab context, and a counter of JavaScript dialogs (alert, confirm,
+// prompt) the tab opened. Without Chromium the test is skipped, except in
+// CI, where it fails: the browser tests must run there.
+func browser(t *testing.T) (context.Context, *atomic.Int32) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	path := chromiumPath()
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Chromium not found at %s and CI is set: the browser tests must run in CI (.ci/run installs it)", path)
+		}
+		t.Skipf("Chromium not found at %s: browser tests skipped (apt-get install chromium, or set CHROMIUM)", path)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelB(); cancelA() })
+	// Start the browser on a context without a deadline (a deadline on the
+	// first run would bound the browser's whole life), then bound the test.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	var dialogs atomic.Int32
+	events := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range events {
+			if err != nil {
+				return
+			}
+			dialogs.Add(1)
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
+	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancelT)
+	return tctx, &dialogs
+}
+
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval returns the value of a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return v
+}
+
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+func (e *env) browserLogin(t *testing.T, ctx context.Context, user, next string) {
+	t.Helper()
+	do(t, ctx, "sign in",
+		chromedp.Navigate(e.ts.URL+next),
+		chromedp.WaitVisible(css(`input[name=user]`)),
+		chromedp.SendKeys(css(`input[name=user]`), user),
+		chromedp.SendKeys(css(`input[name=password]`), pw),
+		chromedp.Click(css(`.login button[type=submit]`)),
+		chromedp.WaitVisible(css(`form.logout`)),
+	)
+}
+
+// waitFlash waits for the one-time message after a form post: the page
+// before the post may still show the previous one, so it polls.
+func waitFlash(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	var got string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('p.flash') || {}).textContent || ""`))
+		if err == nil {
+			if got = v; strings.Contains(got, want) {
+				return
+			}
+		}
+	}
+	t.Fatalf("message %q, want %q", got, want)
+}
+
+func TestBrowserReviewFlow(t *testing.T) {
+	ctx, dialogs := browser(t)
+	e := newEnv(t, Options{})
+	e.browserLogin(t, ctx, "rita", "/queue")
+	// The detector must be able to fail: a dialog opened on purpose (through
+	// the debugger, which the CSP does not govern) is counted.
+	eval[chromedp.Void](t, ctx, `setTimeout(() => alert("probe"), 0)`)
+	for i := 0; dialogs.Load() == 0 && i < 100; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if dialogs.Load() != 1 {
+		t.Fatalf("dialog detector saw %d dialogs, want 1", dialogs.Load())
+	}
+	dialogs.Store(0)
+
+	// Filter the queue by force.
+	do(t, ctx, "filter",
+		chromedp.SetValue(css(`select[name=force]`), "Kent Police"),
+		chromedp.Click(css(`#filters button[type=submit]`)),
+		chromedp.WaitVisible(css(`#count`)),
+	)
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if !strings.Contains(loc, "force=Kent+Police") {
+		t.Fatalf("filter not in the URL: %s", loc)
+	}
+	n := eval[int](t, ctx, `document.querySelectorAll('#queue > li.qitem').length`)
+	if count := text(t, ctx, `#count`); n != 2 || !strings.Contains(count, "2 flag(s)") {
+		t.Fatalf("filtered queue: %d items, %q", n, count)
+	}
+	current := func() string {
+		return eval[string](t, ctx, `document.querySelector('#queue > li.current a.open').textContent`)
+	}
+
+	// j and k move the selection.
+	do(t, ctx, "j", chromedp.KeyEvent("j"))
+	if cur := current(); cur != "twitter/101" {
+		t.Fatalf("after j the current flag is %q", cur)
+	}
+	do(t, ctx, "k", chromedp.KeyEvent("k"))
+	if cur := current(); cur != "twitter/100" {
+		t.Fatalf("after k the current flag is %q", cur)
+	}
+
+	// c confirms the current flag; the page comes back on the next one.
+	do(t, ctx, "confirm with c", chromedp.KeyEvent("c"))
+	waitFlash(t, ctx, "Confirmed twitter/100")
+	if f := e.flag("twitter", "100"); f.State != store.FlagConfirmed {
+		t.Fatalf("twitter/100 is %s", f.State)
+	}
+	if cur := current(); cur != "twitter/101" {
+		t.Fatalf("after confirming, the current flag is %q", cur)
+	}
+
+	// d opens the reason; Enter dismisses.
+	do(t, ctx, "dismiss with d",
+		chromedp.KeyEvent("d"),
+		chromedp.KeyEvent("Quoting in order to condemn"),
+		chromedp.KeyEvent("\r"))
+	waitFlash(t, ctx, "Dismissed twitter/101")
+	if f := e.flag("twitter", "101"); f.State != store.FlagDismissed {
+		t.Fatalf("twitter/101 is %s", f.State)
+	}
+	hist, _ := e.db.Reviews("twitter", "101")
+	if len(hist) != 1 || hist[0].Reviewer != "rita" || hist[0].Reason != "Quoting in order to condemn" {
+		t.Fatalf("review history: %+v", hist)
+	}
+
+	// Build a referral for Kent Police from the confirmed flag.
+	do(t, ctx, "referral builder",
+		chromedp.Navigate(e.ts.URL+"/referrals"),
+		chromedp.Click(css(`#forces a`)),
+		chromedp.WaitVisible(css(`#new-referral`)),
+		chromedp.SendKeys(css(`input[name=authority]`), "PSD-2026-17"),
+		chromedp.Click(css(`#new-referral button[type=submit]`)),
+		chromedp.WaitVisible(css(`#referral-posts`)),
+	)
+	waitFlash(t, ctx, "created with 1 post(s)")
+	id := strings.TrimPrefix(text(t, ctx, `h1`), "Referral ")
+	ref, err := e.db.Referral(id)
+	if err != nil || ref.Force != "Kent Police" || ref.CreatedBy != "rita" || ref.Authority != "PSD-2026-17" || len(ref.Posts) != 1 {
+		t.Fatalf("referral %q: %+v %v", id, ref, err)
+	}
+
+	// The hostile post is inert text on its page and in the queue.
+	for _, path := range []string{"/post/twitter/102", "/queue?state=all"} {
+		do(t, ctx, "open "+path, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(css(`.post-text`)))
+		if n := eval[int](t, ctx, `document.querySelectorAll('main img, main script').length`); n != 0 {
+			t.Fatalf("%s: %d img/script elements made from post text", path, n)
+		}
+	}
+	do(t, ctx, "open the hostile post", chromedp.Navigate(e.ts.URL+"/post/twitter/102"), chromedp.WaitVisible(css(`#post-text`)))
+	if got := eval[string](t, ctx, `document.getElementById('post-text').textContent`); got != hostile {
+		t.Fatalf("post text shows as %q, want it verbatim", got)
+	}
+	time.Sleep(300 * time.Millisecond) // time for a broken page to fire onerror
+	if n := dialogs.Load(); n != 0 {
+		t.Fatalf("%d JavaScript dialog(s) opened", n)
+	}
+}
+
+// TestBrowserWithoutJavaScript reads and decides with scripts disabled:
+// the keyboard layer is an extra, not a requirement.
+func TestBrowserWithoutJavaScript(t *testing.T) {
+	ctx, _ := browser(t)
+	e := newEnv(t, Options{})
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.browserLogin(t, ctx, "rita", "/queue?platform=html")
+	do(t, ctx, "queue without JS", chromedp.WaitVisible(css(`#queue`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('#queue > li.qitem').length`); n != 1 {
+		t.Fatalf("html-platform queue: %d items", n)
+	}
+	do(t, ctx, "confirm by button", chromedp.Click(css(`#queue form.confirm button`)))
+	waitFlash(t, ctx, "Confirmed html/103")
+	if f := e.flag("html", "103"); f.State != store.FlagConfirmed {
+		t.Fatalf("html/103 is %s", f.State)
+	}
+}
