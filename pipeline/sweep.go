@@ -180,7 +180,7 @@ func (s *Sweeper) process(ctx context.Context, sweepID uint64, opt SweepOptions)
 	}
 	opt.Progress.Phase("sweep", total)
 	var wg sync.WaitGroup
-	errs := make(chan error, len(queues))
+	errs := make(chan error, 2*len(queues)) // at most two per worker
 	for platform, q := range queues {
 		src, ok := bySource[platform]
 		if !ok {
@@ -190,15 +190,30 @@ func (s *Sweeper) process(ctx context.Context, sweepID uint64, opt SweepOptions)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			b := batcher{db: s.DB, sweepID: sweepID}
 			for _, c := range q {
 				if ctx.Err() != nil {
-					errs <- ctx.Err()
-					return
+					break
 				}
-				if err := s.one(ctx, sweepID, src, c, opt); err != nil {
+				r, err := s.one(ctx, src, c, opt)
+				if err != nil {
+					if ctx.Err() == nil {
+						errs <- err
+					}
+					break
+				}
+				if err := b.add(r); err != nil {
 					errs <- err
 					return
 				}
+			}
+			// Results already complete are kept even when stopping.
+			if err := b.flush(); err != nil {
+				errs <- err
+				return
+			}
+			if ctx.Err() != nil {
+				errs <- ctx.Err()
 			}
 		}()
 	}
@@ -210,9 +225,48 @@ func (s *Sweeper) process(ctx context.Context, sweepID uint64, opt SweepOptions)
 	return nil
 }
 
-// one processes a single candidate and commits everything about it in one
-// transaction.
-func (s *Sweeper) one(ctx context.Context, sweepID uint64, src crawler.Source, c store.Checkpoint, opt SweepOptions) error {
+// batcher groups profile results into one store transaction per batch (or
+// per flushEvery), so that a sweep's thousands of quick rejections do not
+// each pay for an fsync. A crash loses at most the open batch, whose
+// checkpoints are still pending and are simply redone.
+type batcher struct {
+	db      *store.DB
+	sweepID uint64
+	pending []store.ProfileResult
+	posts   int
+	since   time.Time
+}
+
+const (
+	batchProfiles = 64
+	batchPosts    = 2000
+	flushEvery    = 250 * time.Millisecond
+)
+
+func (b *batcher) add(r store.ProfileResult) error {
+	if len(b.pending) == 0 {
+		b.since = time.Now()
+	}
+	b.pending = append(b.pending, r)
+	b.posts += len(r.Posts)
+	if len(b.pending) >= batchProfiles || b.posts >= batchPosts || time.Since(b.since) >= flushEvery {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batcher) flush() error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	err := b.db.CommitProfiles(b.sweepID, b.pending)
+	b.pending, b.posts = b.pending[:0], 0
+	return err
+}
+
+// one processes a single candidate and returns everything learnt about it,
+// to be committed in one transaction.
+func (s *Sweeper) one(ctx context.Context, src crawler.Source, c store.Checkpoint, opt SweepOptions) (store.ProfileResult, error) {
 	var prof crawler.Profile
 	if err := json.Unmarshal(c.Candidate, &prof); err != nil || prof.ID == "" {
 		prof = crawler.Profile{Platform: c.Platform, ID: c.ID}
@@ -223,7 +277,7 @@ func (s *Sweeper) one(ctx context.Context, sweepID uint64, src crawler.Source, c
 	res := store.ProfileResult{Platform: prof.Platform, ID: prof.ID, Status: string(id.Status), Reason: id.Reason}
 	if !id.InScope {
 		opt.Progress.Add(1, 0, 0)
-		return s.DB.CommitProfile(sweepID, res)
+		return res, nil
 	}
 	now := opt.Now().UTC()
 	force := id.Force
@@ -237,13 +291,13 @@ func (s *Sweeper) one(ctx context.Context, sweepID uint64, src crawler.Source, c
 	if old, err := s.DB.Profile(prof.Platform, prof.ID); err == nil {
 		cursor = old.Cursor
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+		return res, err
 	}
 	p.Cursor = cursor
 	res.Profile = p
 	if prof.Protected {
 		opt.Progress.Add(1, 0, 0)
-		return s.DB.CommitProfile(sweepID, res)
+		return res, nil
 	}
 	snap := store.Snapshot{Handle: p.Handle, Name: p.Name, Bio: p.Bio, Location: p.Location, URL: p.URL,
 		Force: p.Force, Role: p.Role, Evidence: p.Evidence}
@@ -306,7 +360,7 @@ func (s *Sweeper) one(ctx context.Context, sweepID uint64, src crawler.Source, c
 	})
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return res, ctx.Err()
 		}
 		// Whatever the failure, nothing about this profile is stored: the
 		// checkpoint stays pending with the reason, the cursor does not
@@ -314,14 +368,14 @@ func (s *Sweeper) one(ctx context.Context, sweepID uint64, src crawler.Source, c
 		reason := err.Error()
 		opt.Log.Warn().Str("platform", p.Platform).Str("profile", p.ID).Err(err).Msg("profile left for the next run")
 		opt.Progress.Add(1, res.PostsRead, 0)
-		return s.DB.CommitProfile(sweepID, store.ProfileResult{Platform: p.Platform, ID: p.ID, Err: reason})
+		return store.ProfileResult{Platform: p.Platform, ID: p.ID, Err: reason}, nil
 	}
 	if next != "" {
 		p.Cursor = next
 	}
 	p.PostsSeen = res.PostsRead
 	opt.Progress.Add(1, res.PostsRead, flagged)
-	return s.DB.CommitProfile(sweepID, res)
+	return res, nil
 }
 
 func mergeCats(a, b []classify.Category) []classify.Category {

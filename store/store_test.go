@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -400,4 +401,26 @@ func TestKV(t *testing.T) {
 	if v, _ := kv.Get([]byte("b/1")); v != nil {
 		t.Fatal("clear failed")
 	}
+}
+
+func BenchmarkCommitProfile(b *testing.B) {
+	db, err := Open(filepath.Join(b.TempDir(), "b.db"), Options{Create: true, NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	s, _ := db.StartSweep("op", "A", "cfg")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		id := strconv.Itoa(i)
+		i++
+		// A typical in-scope profile: 100 posts read, 2 flagged.
+		r := ProfileResult{Platform: "twitter", ID: id, Status: "serving", Profile: profile(id), PostsRead: 100,
+			Posts: []Captured{flagged(id+"a", "abc offensive text", "offensive"), flagged(id+"b", "xyz procedure", "procedure")}}
+		if err := db.CommitProfile(s.ID, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(100*b.N)/b.Elapsed().Seconds(), "posts/s")
 }

@@ -228,80 +228,104 @@ type ProfileResult struct {
 // all in one transaction. Committing a profile that is already done is a
 // no-op, so a resumed sweep never counts or stores anything twice.
 func (db *DB) CommitProfile(sweepID uint64, r ProfileResult) error {
+	return db.CommitProfiles(sweepID, []ProfileResult{r})
+}
+
+// CommitProfiles commits several profiles' results in one transaction:
+// all of them or none. The sweep batches its commits this way because a
+// transaction's fixed cost (a page write and an fsync) dwarfs the work for
+// the thousands of candidates that turn out to be out of scope.
+func (db *DB) CommitProfiles(sweepID uint64, rs []ProfileResult) error {
+	if len(rs) == 0 {
+		return nil
+	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		cb := tx.Bucket(bCheckpoints)
-		ckey := k(seqString(sweepID), r.Platform, r.ID)
-		var cp Checkpoint
-		if err := get(cb, ckey, &cp); err != nil {
-			if !errors.Is(err, ErrNotFound) {
-				return err
-			}
-			cp = Checkpoint{Platform: r.Platform, ID: r.ID}
-		}
-		if cp.Done {
-			return nil
-		}
-		if r.Err != "" {
-			cp.Error = r.Err
-			return put(cb, ckey, cp)
-		}
 		sb := tx.Bucket(bSweeps)
 		var s Sweep
 		if err := get(sb, seqKey(sweepID), &s); err != nil {
 			return fmt.Errorf("sweep %d: %w", sweepID, err)
 		}
 		s.Summary.fill()
-		sum := &s.Summary
-		sum.ByStatus[r.Status]++
-		if r.Profile == nil {
-			if r.Reason != "" {
-				sum.Rejected[r.Reason]++
-			}
-		} else {
-			p := r.Profile
-			sum.InScope++
-			sum.InScopeByForce[p.Force]++
-			sum.InScopeByPlatform[p.Platform]++
-			if p.Protected {
-				sum.Protected++
-			}
-			sum.PostsRead += r.PostsRead
-			sum.PostsByPlatform[p.Platform] += r.PostsRead
-			if err := putProfile(tx, p); err != nil {
+		changed := false
+		for _, r := range rs {
+			c, err := commitProfile(tx, sweepID, &s.Summary, r)
+			if err != nil {
 				return err
 			}
-			flagged := 0
-			for _, c := range r.Posts {
-				if len(c.Flag.Categories) == 0 {
-					continue
-				}
-				if err := putCaptured(tx, sweepID, c); err != nil {
-					return err
-				}
-				flagged++
-				sum.Flagged++
-				sum.FlaggedByPlatform[p.Platform]++
-				sum.FlaggedByForce[p.Force]++
-				for _, cat := range c.Flag.Categories {
-					sum.FlaggedByCategory[cat]++
-					m := sum.FlaggedCatPlat[cat]
-					if m == nil {
-						m = map[string]int{}
-						sum.FlaggedCatPlat[cat] = m
-					}
-					m[p.Platform]++
-				}
-			}
-			if flagged > 0 {
-				sum.ProfilesFlagged++
-			}
+			changed = changed || c
 		}
-		cp.Done, cp.Error, cp.Candidate = true, "", nil
-		if err := put(cb, ckey, cp); err != nil {
-			return err
+		if !changed {
+			return nil
 		}
 		return put(sb, seqKey(sweepID), s)
 	})
+}
+
+// commitProfile applies one result inside tx and reports whether the
+// sweep's summary changed.
+func commitProfile(tx *bolt.Tx, sweepID uint64, sum *Summary, r ProfileResult) (bool, error) {
+	cb := tx.Bucket(bCheckpoints)
+	ckey := k(seqString(sweepID), r.Platform, r.ID)
+	var cp Checkpoint
+	if err := get(cb, ckey, &cp); err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			return false, err
+		}
+		cp = Checkpoint{Platform: r.Platform, ID: r.ID}
+	}
+	if cp.Done {
+		return false, nil
+	}
+	if r.Err != "" {
+		cp.Error = r.Err
+		return false, put(cb, ckey, cp)
+	}
+	sum.ByStatus[r.Status]++
+	if r.Profile == nil {
+		if r.Reason != "" {
+			sum.Rejected[r.Reason]++
+		}
+	} else {
+		p := r.Profile
+		sum.InScope++
+		sum.InScopeByForce[p.Force]++
+		sum.InScopeByPlatform[p.Platform]++
+		if p.Protected {
+			sum.Protected++
+		}
+		sum.PostsRead += r.PostsRead
+		sum.PostsByPlatform[p.Platform] += r.PostsRead
+		if err := putProfile(tx, p); err != nil {
+			return false, err
+		}
+		flagged := 0
+		for _, c := range r.Posts {
+			if len(c.Flag.Categories) == 0 {
+				continue
+			}
+			if err := putCaptured(tx, sweepID, c); err != nil {
+				return false, err
+			}
+			flagged++
+			sum.Flagged++
+			sum.FlaggedByPlatform[p.Platform]++
+			sum.FlaggedByForce[p.Force]++
+			for _, cat := range c.Flag.Categories {
+				sum.FlaggedByCategory[cat]++
+				m := sum.FlaggedCatPlat[cat]
+				if m == nil {
+					m = map[string]int{}
+					sum.FlaggedCatPlat[cat] = m
+				}
+				m[p.Platform]++
+			}
+		}
+		if flagged > 0 {
+			sum.ProfilesFlagged++
+		}
+	}
+	cp.Done, cp.Error, cp.Candidate = true, "", nil
+	return true, put(cb, ckey, cp)
 }
 
 // putProfile upserts a profile and its force index, keeping FirstSeen and
