@@ -47,12 +47,7 @@ func Highlight(text string, spans []store.Span) []Segment {
 		if start < 0 || end > len(text) || start >= end {
 			continue
 		}
-		for i := 0; i < utf8.UTFMax-1 && start > 0 && !utf8.RuneStart(text[start]); i++ {
-			start--
-		}
-		for i := 0; i < utf8.UTFMax-1 && end < len(text) && !utf8.RuneStart(text[end]); i++ {
-			end++
-		}
+		start, end = runeBounds(text, start, end)
 		m := mark{start: start, end: end}
 		if s.Category != "" {
 			m.cats = []string{s.Category}
@@ -87,6 +82,25 @@ func Highlight(text string, spans []store.Span) []Segment {
 		out = append(out, Segment{Pieces: pieces(text[pos:])})
 	}
 	return out
+}
+
+// runeBounds widens [start, end) to whole characters as the text decodes
+// from its beginning, so that a stray continuation byte cannot pull a
+// boundary into the middle of the character before it.
+func runeBounds(text string, start, end int) (int, int) {
+	s, e := 0, len(text)
+	for i := 0; i < len(text); {
+		if i <= start {
+			s = i
+		}
+		if i >= end {
+			e = i
+			break
+		}
+		_, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+	}
+	return s, e
 }
 
 func addUnique(list []string, add ...string) []string {

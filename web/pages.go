@@ -23,6 +23,16 @@ type dashData struct {
 	ByForce   []forceCount
 	Referrals int
 	Jobs      []JobStatus
+	// Platforms and CatRows lay out the latest sweep's flags by category
+	// and platform, in report order.
+	Platforms []string
+	CatRows   []catRow
+}
+
+type catRow struct {
+	Category string
+	N        int
+	ByPlat   []int
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, ss session) {
@@ -44,6 +54,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, ss session) {
 	d.Sweeps = len(sweeps)
 	if len(sweeps) > 0 {
 		d.Sweep = &sweeps[len(sweeps)-1]
+		sum := d.Sweep.Summary
+		for p := range sum.FlaggedByPlatform {
+			d.Platforms = append(d.Platforms, p)
+		}
+		sort.Strings(d.Platforms)
+		for _, c := range categoryNames() {
+			row := catRow{Category: c, N: sum.FlaggedByCategory[c]}
+			for _, p := range d.Platforms {
+				row.ByPlat = append(row.ByPlat, sum.FlaggedCatPlat[c][p])
+			}
+			d.CatRows = append(d.CatRows, row)
+		}
 	}
 	by := map[string]*forceCount{}
 	err = s.db.Referrals(func(ref store.Referral) error {
@@ -84,8 +106,32 @@ type postData struct {
 	Reviews   []store.Review
 	Checks    []store.Check
 	Scores    []catScore
+	Evidence  []evidenceRow
 	Return    string
 	CanDecide bool
+}
+
+// evidenceRow is one evidence span as the offsets select it from the
+// captured text; Differs flags a span whose recorded text is not what its
+// offsets point at (a corrupt or hand-edited record).
+type evidenceRow struct {
+	Span    store.Span
+	Text    []Piece
+	Valid   bool
+	Differs bool
+}
+
+func evidenceRows(text string, spans []store.Span) []evidenceRow {
+	var out []evidenceRow
+	for _, sp := range spans {
+		row := evidenceRow{Span: sp}
+		if sp.Start >= 0 && sp.End <= len(text) && sp.Start < sp.End {
+			got := text[sp.Start:sp.End]
+			row.Valid, row.Text, row.Differs = true, pieces(got), sp.Text != "" && sp.Text != got
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 type catScore struct {
@@ -110,7 +156,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request, ss session) {
 		s.fail(w, r, ss, err)
 		return
 	}
-	d := postData{Post: p, Flag: f, Text: Highlight(p.Text, f.Evidence), Live: liveURL(p.URL),
+	d := postData{Post: p, Flag: f, Text: Highlight(p.Text, f.Evidence), Evidence: evidenceRows(p.Text, f.Evidence), Live: liveURL(p.URL),
 		Return: postURL(platform, id), CanDecide: f.State != store.FlagReferred}
 	if p.Repost && p.RepostText != "" {
 		d.Repost = Highlight(p.RepostText, nil)

@@ -1,0 +1,367 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/psd-tools/exposure/store"
+)
+
+// queueIDs returns the posts a queue page lists, in order.
+func queueIDs(body string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`<a class="open" href="/post/[^"]+">([^<]+)</a>`).FindAllStringSubmatch(body, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func TestQueueFilters(t *testing.T) {
+	e := newEnv(t, Options{})
+	c := e.login("rita")
+	for _, tc := range []struct {
+		query string
+		want  string
+	}{
+		{"", "twitter/100 twitter/101 twitter/102 html/103"},
+		{"?force=Kent+Police", "twitter/100 twitter/101"},
+		{"?category=offensive", "twitter/100 twitter/102"},
+		{"?platform=html", "html/103"},
+		{"?min=0.75", "twitter/100 twitter/101"},
+		{"?from=2026-03-01&to=2026-03-31", "twitter/101"},
+		{"?to=2026-03-22", "twitter/101"},
+		{"?from=2026-04-01", "twitter/100 twitter/102 html/103"},
+		{"?sort=oldest&force=Kent+Police", "twitter/101 twitter/100"},
+		{"?state=confirmed", ""},
+		{"?state=all&force=Essex+Police&category=negativity", "html/103"},
+	} {
+		resp := c.get("/queue" + tc.query)
+		body := c.body(resp)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", tc.query, resp.StatusCode)
+		}
+		if got := strings.Join(queueIDs(body), " "); got != tc.want {
+			t.Errorf("queue%s = %q, want %q", tc.query, got, tc.want)
+		}
+	}
+	for _, q := range []string{"?state=open", "?category=rude", "?min=abc", "?min=2", "?from=01/02/2026", "?sort=random", "?page=0"} {
+		resp := c.get("/queue" + q)
+		body := c.body(resp)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `class="flash error"`) {
+			t.Errorf("queue%s: %d, want 400 with the field named", q, resp.StatusCode)
+		}
+	}
+}
+
+func TestQueuePaging(t *testing.T) {
+	e := newEnv(t, Options{})
+	seed(t, e.db, manyPosts(250)) // 63 for Kent Police, plus the 2 standard ones
+	c := e.login("rita")
+	first := queueIDs(c.body(c.get("/queue?force=Kent+Police")))
+	body := c.body(c.get("/queue?force=Kent+Police&page=2"))
+	second := queueIDs(body)
+	if len(first) != pageSize || len(second) != 65-pageSize {
+		t.Fatalf("pages hold %d + %d, want %d + %d", len(first), len(second), pageSize, 65-pageSize)
+	}
+	seen := map[string]bool{}
+	for _, id := range append(first, second...) {
+		if seen[id] {
+			t.Fatalf("%s on both pages", id)
+		}
+		seen[id] = true
+	}
+	mustContain(t, body, "page 2 of 2", `rel="prev"`)
+	// A page past the end shows the last one.
+	if got := queueIDs(c.body(c.get("/queue?force=Kent+Police&page=9"))); len(got) != 65-pageSize {
+		t.Errorf("page 9: %d items", len(got))
+	}
+}
+
+func TestReviewDecisions(t *testing.T) {
+	e := newEnv(t, Options{})
+	c := e.login("rita")
+	post := func(form url.Values) (int, string) {
+		resp := c.post("/review", form)
+		c.body(resp)
+		return resp.StatusCode, resp.Header.Get("Location")
+	}
+	// Dismiss needs a reason; the page says so and nothing changes.
+	code, loc := post(url.Values{"post": {"twitter/100"}, "decision": {"dismiss"}, "return": {"/queue?force=Kent+Police#x"}})
+	if code != http.StatusSeeOther || loc != "/queue?force=Kent+Police#x" || e.flag("twitter", "100").State != store.FlagNew {
+		t.Fatalf("dismiss without reason: %d %s %s", code, loc, e.flag("twitter", "100").State)
+	}
+	if body := c.body(c.get("/queue")); !strings.Contains(body, "A reason is required to dismiss a flag.") {
+		t.Error("no message about the missing reason")
+	}
+	// A return address off the site is ignored.
+	_, loc = post(url.Values{"post": {"twitter/100"}, "decision": {"confirm"}, "return": {"https://evil.example/"}})
+	if loc != "/post/twitter/100" {
+		t.Errorf("redirect after confirm: %q", loc)
+	}
+	f := e.flag("twitter", "100")
+	if f.State != store.FlagConfirmed {
+		t.Fatalf("confirm: %s", f.State)
+	}
+	post(url.Values{"post": {"twitter/100"}, "decision": {"recategorise"}, "categories": {"offensive", "political"}})
+	if got := e.flag("twitter", "100").Final(); strings.Join(got, ",") != "offensive,political" {
+		t.Errorf("recategorise: %v", got)
+	}
+	post(url.Values{"post": {"twitter/100"}, "decision": {"recategorise"}, "categories": {"rude"}})
+	post(url.Values{"post": {"twitter/100"}, "decision": {"note"}, "note": {"seen by the DI"}})
+	post(url.Values{"post": {"twitter/102"}, "decision": {"dismiss"}, "reason": {"quoting"}})
+	if code, _ := post(url.Values{"post": {"twitter"}, "decision": {"confirm"}}); code != http.StatusBadRequest {
+		t.Errorf("malformed post ref: %d", code)
+	}
+	if code, _ := post(url.Values{"post": {"twitter/100"}, "decision": {"delete"}}); code != http.StatusBadRequest {
+		t.Errorf("unknown decision: %d", code)
+	}
+	hist, _ := e.db.Reviews("twitter", "100")
+	if len(hist) != 3 {
+		t.Fatalf("history: %+v", hist)
+	}
+	for _, r := range hist {
+		if r.Reviewer != "rita" {
+			t.Errorf("review by %q, want the signed-in user", r.Reviewer)
+		}
+	}
+	// Every decision is in the audit log under the user's name.
+	n := 0
+	e.db.AuditLog(1, func(a store.AuditEntry) error {
+		if a.Action == store.ActReview {
+			n++
+			if a.Actor != "rita" {
+				t.Errorf("audit actor %q", a.Actor)
+			}
+		}
+		return nil
+	})
+	if n != 4 {
+		t.Errorf("%d review entries in the audit log, want 4", n)
+	}
+	// The post page shows the history.
+	body := c.body(c.get("/post/twitter/100"))
+	mustContain(t, body, "seen by the DI", "recategorise", `id="history"`)
+	// A referred flag takes notes but no decisions.
+	c.body(c.post("/referrals", url.Values{"force": {"Kent Police"}, "post": {"twitter/100"}}))
+	post(url.Values{"post": {"twitter/100"}, "decision": {"dismiss"}, "reason": {"changed my mind"}})
+	if st := e.flag("twitter", "100").State; st != store.FlagReferred {
+		t.Errorf("referred flag became %s", st)
+	}
+	body = c.body(c.get("/post/twitter/100"))
+	mustContain(t, body, "already referred in REF-")
+	mustNotContain(t, body, `<form class="confirm"`)
+}
+
+func TestReferrals(t *testing.T) {
+	e := newEnv(t, Options{})
+	c := e.login("rita")
+	body := c.body(c.get("/referrals"))
+	mustContain(t, body, "No confirmed flags are waiting")
+	for _, id := range []string{"100", "101", "102"} {
+		c.body(c.post("/review", url.Values{"post": {"twitter/" + id}, "decision": {"confirm"}}))
+	}
+	body = c.body(c.get("/referrals"))
+	mustContain(t, body, `href="/referrals/new?force=Kent%20Police">Kent Police</a> — 2 confirmed`, "Essex Police</a> — 1 confirmed")
+	body = c.body(c.get("/referrals/new?force=Kent+Police"))
+	if n := strings.Count(body, `name="post"`); n != 2 {
+		t.Fatalf("builder lists %d flags, want 2", n)
+	}
+	// A flag of another force is refused, and nothing is referred.
+	resp := c.post("/referrals", url.Values{"force": {"Kent Police"}, "post": {"twitter/100", "twitter/102"}})
+	c.body(resp)
+	if !strings.HasPrefix(resp.Header.Get("Location"), "/referrals/new?force=") {
+		t.Fatalf("mixed forces: redirected to %q", resp.Header.Get("Location"))
+	}
+	if st := e.flag("twitter", "100").State; st != store.FlagConfirmed {
+		t.Fatalf("twitter/100 is %s after a refused referral", st)
+	}
+	mustContain(t, c.body(c.get("/referrals/new?force=Kent+Police")), "belongs to")
+	// None ticked.
+	resp = c.post("/referrals", url.Values{"force": {"Kent Police"}})
+	c.body(resp)
+	mustContain(t, c.body(c.get("/referrals/new?force=Kent+Police")), "Tick at least one")
+	resp = c.post("/referrals", url.Values{"force": {"Kent Police"}, "post": {"twitter/100", "twitter/101"}, "authority": {"PSD/17"}, "note": {"two posts"}})
+	c.body(resp)
+	loc := resp.Header.Get("Location")
+	if !strings.HasPrefix(loc, "/referrals/REF-") {
+		t.Fatalf("create: %d %s", resp.StatusCode, loc)
+	}
+	body = c.body(c.get(loc))
+	mustContain(t, body, "Kent Police", "PSD/17", "two posts", "twitter/100", "twitter/101", "created with 2 post(s)")
+	if resp := c.get("/referrals/REF-1999-99999"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown referral: %d", resp.StatusCode)
+	}
+	mustContain(t, c.body(c.get("/")), "Kent Police</td><td>1</td><td>2</td>")
+}
+
+func TestUsersPage(t *testing.T) {
+	e := newEnv(t, Options{})
+	admin := e.login("adam")
+	rita := e.login("rita")
+	add := func(form url.Values) string {
+		admin.body(admin.post("/users", form))
+		return admin.body(admin.get("/users"))
+	}
+	body := add(url.Values{"name": {"nina"}, "role": {"reviewer"}, "password": {"too short"}, "password2": {"too short"}})
+	mustContain(t, body, "at least 12 characters")
+	body = add(url.Values{"name": {"nina"}, "role": {"reviewer"}, "password": {"long enough password"}, "password2": {"different password!"}})
+	mustContain(t, body, "The two passwords differ.")
+	body = add(url.Values{"name": {"nina"}, "role": {"chief"}, "password": {"long enough password"}, "password2": {"long enough password"}})
+	mustContain(t, body, `role &#34;chief&#34;`)
+	body = add(url.Values{"name": {"nina"}, "role": {"reviewer"}, "password": {"long enough password"}, "password2": {"long enough password"}})
+	mustContain(t, body, "Added nina (reviewer).")
+	if _, err := e.srv.Users().Check("nina", "long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	// Removing a user ends their sessions at once.
+	admin.body(admin.post("/users/remove", url.Values{"name": {"rita"}}))
+	if resp := rita.get("/queue"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("removed user still signed in: %d", resp.StatusCode)
+	}
+	// The last admin stays.
+	admin.body(admin.post("/users/remove", url.Values{"name": {"adam"}}))
+	mustContain(t, admin.body(admin.get("/users")), "The last admin cannot be removed.")
+	var actions []string
+	e.db.AuditLog(1, func(a store.AuditEntry) error {
+		if strings.HasPrefix(a.Action, "user.") && a.Actor == "adam" {
+			actions = append(actions, a.Action+" "+a.Subject)
+		}
+		return nil
+	})
+	if strings.Join(actions, ",") != "user.add nina,user.remove rita" {
+		t.Errorf("audited user changes: %v", actions)
+	}
+}
+
+func TestAuditPage(t *testing.T) {
+	e := newEnv(t, Options{})
+	c := e.login("adam")
+	body := c.body(c.get("/audit"))
+	mustContain(t, body, "Chain verified", "sweep.finish", "user.add")
+	body = c.body(c.get("/audit?actor=adam"))
+	mustContain(t, body, ">login<")
+	mustNotContain(t, body, ">sweep.finish<")
+	for i := 0; i < 150; i++ {
+		e.db.Audit("bulk", "test.entry", "x", nil)
+	}
+	body = c.body(c.get("/audit?action=test.entry"))
+	if n := strings.Count(body, ">test.entry<"); n != auditPageSize {
+		t.Errorf("first page: %d entries", n)
+	}
+	m := regexp.MustCompile(`href="(/audit\?[^"]*before=\d+[^"]*)">older`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no link to older entries")
+	}
+	body = c.body(c.get(strings.ReplaceAll(m[1], "&amp;", "&")))
+	if n := strings.Count(body, ">test.entry<"); n != 50 {
+		t.Errorf("second page: %d entries", n)
+	}
+	if resp := c.get("/audit?before=x"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("bad before: %d", resp.StatusCode)
+	}
+}
+
+func TestJobs(t *testing.T) {
+	var runs atomic.Int32
+	started := make(chan struct{}, 10)
+	jobs := []Job{
+		{Name: "recheck", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+			runs.Add(1)
+			started <- struct{}{}
+			return nil
+		}},
+		{Name: "sweep", Every: 7 * 24 * time.Hour, Run: func(ctx context.Context) error {
+			return errors.New("platform down")
+		}},
+	}
+	e := newEnv(t, Options{Jobs: jobs})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.srv.RunJobs(ctx); close(done) }()
+	// A job that never ran is due at once.
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("recheck did not run")
+	}
+	waitFor(t, func() bool {
+		for _, st := range e.srv.Jobs() {
+			if st.Name == "sweep" && st.LastError == "" {
+				return false
+			}
+			if st.Name == "recheck" && (!st.OK() || st.Running) {
+				return false
+			}
+		}
+		return true
+	})
+	c := e.login("adam")
+	body := c.body(c.get("/"))
+	mustContain(t, body, "failed: platform down", `<span class="ok">ok</span>`, "7d", "1d")
+	// The failed sweep is retried within the hour, not next week.
+	for _, st := range e.srv.Jobs() {
+		if st.Name == "sweep" && st.Next.Sub(st.LastEnd) > time.Hour {
+			t.Errorf("failed job next due %s after failing", st.Next.Sub(st.LastEnd))
+		}
+	}
+	// Admins can run a job now; it is audited.
+	c.body(c.post("/jobs/run", url.Values{"job": {"recheck"}}))
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("run now did not run the job")
+	}
+	// Reviewers see the jobs but cannot run them.
+	r := e.login("rita")
+	mustNotContain(t, r.body(r.get("/")), `action="/jobs/run"`)
+	cancel()
+	<-done
+	// History survives a restart: the recheck is not due again at once.
+	s2, err := New(Options{DB: e.db, Now: e.clock.now, Jobs: jobs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range s2.Jobs() {
+		if st.Name == "recheck" && !st.Next.After(e.clock.now()) {
+			t.Errorf("recheck due again at once after a restart: next %s", st.Next)
+		}
+	}
+	if _, err := New(Options{DB: e.db, Jobs: []Job{{Name: "x"}}}); err == nil {
+		t.Error("a job without an interval was accepted")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+	}
+}
+
+func TestQueueIndexFollowsStore(t *testing.T) {
+	e := newEnv(t, Options{})
+	c := e.login("rita")
+	if got := queueIDs(c.body(c.get("/queue?force=Kent+Police"))); len(got) != 2 {
+		t.Fatalf("before: %v", got)
+	}
+	// A change made outside the web app (a sweep job) shows at once.
+	seed(t, e.db, []seedPost{{id: "200", text: "new post from the sweep", cat: "offensive", force: "Kent Police", handle: "pc_new", score: 0.99}})
+	if got := queueIDs(c.body(c.get("/queue?force=Kent+Police"))); len(got) != 3 || got[0] != "twitter/200" {
+		t.Fatalf("after a sweep: %v", got)
+	}
+	if _, err := e.db.Review(store.Review{Platform: "twitter", PostID: "200", Reviewer: "cli", Decision: store.Dismiss, Reason: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := queueIDs(c.body(c.get("/queue?force=Kent+Police"))); len(got) != 2 {
+		t.Fatalf("after a dismissal: %v", got)
+	}
+}
