@@ -136,6 +136,21 @@ func waitFlash(t *testing.T, ctx context.Context, want string) {
 	t.Fatalf("message %q, want %q", got, want)
 }
 
+// waitURL waits until the page's address contains want.
+func waitURL(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	var loc string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if l, err := chromedp.Run(ctx, chromedp.Location()); err == nil {
+			if loc = l; strings.Contains(loc, want) {
+				do(t, ctx, "page ready", chromedp.WaitVisible(css(`main`)))
+				return
+			}
+		}
+	}
+	t.Fatalf("address %s, want %q in it", loc, want)
+}
+
 func TestBrowserReviewFlow(t *testing.T) {
 	ctx, dialogs := browser(t)
 	e := newEnv(t, Options{})
@@ -157,10 +172,7 @@ func TestBrowserReviewFlow(t *testing.T) {
 		chromedp.Click(css(`#filters button[type=submit]`)),
 		chromedp.WaitVisible(css(`#count`)),
 	)
-	loc, _ := chromedp.Run(ctx, chromedp.Location())
-	if !strings.Contains(loc, "force=Kent+Police") {
-		t.Fatalf("filter not in the URL: %s", loc)
-	}
+	waitURL(t, ctx, "force=Kent+Police")
 	n := eval[int](t, ctx, `document.querySelectorAll('#queue > li.qitem').length`)
 	if count := text(t, ctx, `#count`); n != 2 || !strings.Contains(count, "2 flag(s)") {
 		t.Fatalf("filtered queue: %d items, %q", n, count)
@@ -249,7 +261,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('#queue > li.qitem').length`); n != 1 {
 		t.Fatalf("html-platform queue: %d items", n)
 	}
-	do(t, ctx, "confirm by button", chromedp.Click(css(`#queue form.confirm button`)))
+	do(t, ctx, "confirm by button", chromedp.Click(css(`#queue form.decide button[value=confirm]`)))
 	waitFlash(t, ctx, "Confirmed html/103")
 	if f := e.flag("html", "103"); f.State != store.FlagConfirmed {
 		t.Fatalf("html/103 is %s", f.State)

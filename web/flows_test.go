@@ -156,7 +156,7 @@ func TestReviewDecisions(t *testing.T) {
 	}
 	body = c.body(c.get("/post/twitter/100"))
 	mustContain(t, body, "already referred in REF-")
-	mustNotContain(t, body, `<form class="confirm"`)
+	mustNotContain(t, body, `<form class="decide"`)
 }
 
 func TestReferrals(t *testing.T) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -141,4 +143,37 @@ func TestEvidenceRows(t *testing.T) {
 	if rows[2].Valid {
 		t.Errorf("row 2 is out of range: %+v", rows[2])
 	}
+}
+
+// ourTags are the only tags HTML may write.
+var ourTags = regexp.MustCompile(`<mark class="ev( cat-[a-z]+)*" title="[^"<>]*">|</mark>|<span class="cc" title="invisible or direction-changing character">|</span>`)
+
+// FuzzHTML checks that rendered evidence holds no markup but its own: with
+// our tags removed, no <, > or quote is left unescaped, and unescaping
+// gives the text back.
+func FuzzHTML(f *testing.F) {
+	f.Add(hostile, 0, 4, "offensive", "term: <b>")
+	f.Add("a\u202e\"b'c&d", 1, 3, `"><script>`, "x")
+	f.Add("caf\xc3\xa9 \xff", 2, 5, "procedure", "")
+	f.Fuzz(func(t *testing.T, text string, start, end int, cat, reason string) {
+		segs := Highlight(text, []store.Span{{Category: cat, Start: start, End: end, Reason: reason}})
+		out := string(HTML(segs))
+		rest := ourTags.ReplaceAllString(out, "")
+		if strings.ContainsAny(rest, "<>\"'") {
+			t.Fatalf("unescaped markup in %q (from %q)", rest, out)
+		}
+		var want strings.Builder
+		for _, s := range segs {
+			for _, p := range s.Pieces {
+				if p.Code != "" {
+					want.WriteString(p.Code)
+				} else {
+					want.WriteString(p.Text)
+				}
+			}
+		}
+		if got := html.UnescapeString(rest); got != want.String() {
+			t.Fatalf("unescaped %q, want %q", got, want.String())
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -30,7 +31,13 @@ type qItem struct {
 	Evidence                    []store.Span
 	Posted                      time.Time
 	Handle                      string
+	Anchor                      string
 	ReferralID                  string
+	// Text is the start of the post as the queue shows it (at most
+	// queueText bytes), kept here so a queue page reads nothing from disk.
+	Text   string
+	Cut    bool
+	Repost bool
 }
 
 // qIndex is every flag in memory, highest score first, valid for one
@@ -42,6 +49,13 @@ type qIndex struct {
 	items     []qItem
 	forces    []string
 	platforms []string
+	counts    []stateCount // in workflow order
+	// byState holds the positions in items of each state's flags, so the
+	// usual one-state queue scans only its own.
+	byState map[store.FlagState][]int
+	all     []int
+	// rendered caches each item's static row HTML, filled on first view.
+	rendered []atomic.Pointer[template.HTML]
 }
 
 // queueCache rebuilds the index when the store has changed since it was
@@ -89,6 +103,7 @@ func (c *queueCache) get() (*qIndex, error) {
 	}
 	for i := range idx.items {
 		it := &idx.items[i]
+		it.Anchor = anchor(it.Platform, it.PostID)
 		p, err := c.db.Post(it.Platform, it.PostID)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
@@ -96,6 +111,8 @@ func (c *queueCache) get() (*qIndex, error) {
 			return nil, err
 		}
 		it.Handle = p.Profile.Handle
+		it.Text, it.Cut = cutText(p.Text, queueText)
+		it.Repost = p.Repost
 		if !p.Created.IsZero() {
 			it.Posted = p.Created
 		}
@@ -114,6 +131,17 @@ func (c *queueCache) get() (*qIndex, error) {
 		return a.PostID < b.PostID
 	})
 	idx.forces, idx.platforms = sortedKeys(forces), sortedKeys(platforms)
+	idx.byState = map[store.FlagState][]int{}
+	idx.rendered = make([]atomic.Pointer[template.HTML], len(idx.items))
+	idx.all = make([]int, len(idx.items))
+	for i := range idx.items {
+		idx.all[i] = i
+		st := idx.items[i].State
+		idx.byState[st] = append(idx.byState[st], i)
+	}
+	for _, st := range store.FlagStates {
+		idx.counts = append(idx.counts, stateCount{string(st), len(idx.byState[st])})
+	}
 	c.cur.Store(idx)
 	return idx, nil
 }
@@ -243,15 +271,60 @@ func anchor(platform, id string) string {
 	return "p" + hex.EncodeToString(h[:6])
 }
 
+// queueRow is one flag on a queue page: Static is the part that depends
+// only on the flag (rendered once per index from row.tmpl, see qIndex.static), the rest
+// depends on the request.
 type queueRow struct {
-	Item     *qItem
-	Anchor   string
-	Return   string
-	Text     []Segment
-	Cut      bool
-	Repost   bool
-	Decided  bool // no longer new: confirm/dismiss buttons are hidden
-	Referred bool
+	Anchor     string
+	Ref        string // PLATFORM/ID, as the forms submit it
+	Return     string
+	Static     template.HTML
+	Decided    bool // no longer new: the decision form is hidden
+	ReferralID string
+}
+
+// rowView is what the row template renders for one flag.
+type rowView struct {
+	Label      string
+	URL        string
+	ProfileURL string
+	Handle     string
+	Force      string
+	Date       string
+	State      store.FlagState
+	Cats       []catLabel
+	Text       template.HTML
+	Cut        bool
+	Repost     bool
+}
+
+type catLabel struct{ Class, Text string }
+
+// static returns the flag's rendered meta line and text. It is rendered
+// with html/template on first use and kept for the life of the index:
+// rendering fifty rows' worth of escaped fields per request was most of
+// the queue page's cost, and an index lives until the store changes.
+func (idx *qIndex) static(t *template.Template, i int) (template.HTML, error) {
+	if h := idx.rendered[i].Load(); h != nil {
+		return *h, nil
+	}
+	it := &idx.items[i]
+	v := rowView{Label: clean(it.Platform + "/" + short(it.PostID, 40)), URL: postURL(it.Platform, it.PostID),
+		Handle: clean(short(it.Handle, 40)), Force: clean(it.Force), Date: it.Posted.UTC().Format("2006-01-02"),
+		State: it.State, Text: HTML(Highlight(it.Text, it.Evidence)), Cut: it.Cut, Repost: it.Repost}
+	if it.Handle != "" {
+		v.ProfileURL = profileURL(it.Platform, it.ProfileID)
+	}
+	for _, c := range it.Cats {
+		v.Cats = append(v.Cats, catLabel{Class: catClass(c), Text: clean(c) + " " + strconv.FormatFloat(it.Scores[c], 'f', 2, 64)})
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, v); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	idx.rendered[i].Store(&h)
+	return h, nil
 }
 
 type queueData struct {
@@ -265,7 +338,12 @@ type queueData struct {
 	NextURL   string
 	Forces    []string
 	Platforms []string
-	Counts    map[store.FlagState]int
+	States    []stateCount
+}
+
+type stateCount struct {
+	State string
+	N     int
 }
 
 // queueText is how much of a post the queue shows; the post page has all.
@@ -277,7 +355,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, ss session) {
 		s.fail(w, r, ss, err)
 		return
 	}
-	d := queueData{Forces: idx.forces, Platforms: idx.platforms, Counts: map[store.FlagState]int{}}
+	d := queueData{Forces: idx.forces, Platforms: idx.platforms, States: idx.counts}
 	f, err := parseFilter(r.URL.Query())
 	d.F = f
 	if err != nil {
@@ -285,49 +363,69 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, ss session) {
 		s.render(w, r, ss, http.StatusBadRequest, "queue", "Review queue", d)
 		return
 	}
-	var matched []*qItem
-	for i := range idx.items {
-		it := &idx.items[i]
-		d.Counts[it.State]++
-		if f.match(it) {
-			matched = append(matched, it)
+	cand := idx.byState[store.FlagState(f.State)]
+	if f.State == "all" {
+		cand = idx.all
+	}
+	// The index is in score order, so for the default sort only the page's
+	// window is collected; the other sorts need every match.
+	byDate := f.Sort == "newest" || f.Sort == "oldest"
+	var matched, page []int
+	collect := func(lo int) {
+		matched, page, d.Total = nil, nil, 0
+		for _, i := range cand {
+			if !f.match(&idx.items[i]) {
+				continue
+			}
+			if byDate {
+				matched = append(matched, i)
+			} else if d.Total >= lo && d.Total < lo+pageSize {
+				page = append(page, i)
+			}
+			d.Total++
 		}
 	}
-	switch f.Sort {
-	case "newest":
-		sort.SliceStable(matched, func(i, j int) bool { return matched[i].Posted.After(matched[j].Posted) })
-	case "oldest":
-		sort.SliceStable(matched, func(i, j int) bool { return matched[i].Posted.Before(matched[j].Posted) })
-	}
-	d.Total = len(matched)
+	collect((f.Page - 1) * pageSize)
 	d.Pages = max(1, (d.Total+pageSize-1)/pageSize)
 	d.Page = min(f.Page, d.Pages)
 	lo := (d.Page - 1) * pageSize
-	hi := min(lo+pageSize, d.Total)
+	switch {
+	case byDate:
+		sort.SliceStable(matched, func(i, j int) bool {
+			a, b := idx.items[matched[i]].Posted, idx.items[matched[j]].Posted
+			if f.Sort == "newest" {
+				return a.After(b)
+			}
+			return a.Before(b)
+		})
+		page = matched[lo:min(lo+pageSize, d.Total)]
+	case d.Page != f.Page:
+		collect(lo) // asked for a page past the end: show the last one
+	}
 	if d.Page > 1 {
 		d.PrevURL = "/queue?" + f.query(d.Page-1)
 	}
 	if d.Page < d.Pages {
 		d.NextURL = "/queue?" + f.query(d.Page+1)
 	}
-	page := matched[lo:hi]
+	d.Rows = make([]queueRow, 0, len(page))
 	here := "/queue?" + f.query(d.Page)
-	for i, it := range page {
-		p, err := s.db.Post(it.Platform, it.PostID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+	for n, i := range page {
+		it := &idx.items[i]
+		static, err := idx.static(s.tmpl.row, i)
+		if err != nil {
 			s.fail(w, r, ss, err)
 			return
 		}
-		text, cut := cutText(p.Text, queueText)
-		row := queueRow{Item: it, Anchor: anchor(it.Platform, it.PostID), Text: Highlight(text, it.Evidence), Cut: cut,
-			Repost: p.Repost, Decided: it.State != store.FlagNew, Referred: it.State == store.FlagReferred}
+		row := queueRow{Anchor: it.Anchor, Ref: it.Platform + "/" + it.PostID, Static: static,
+			Decided: it.State != store.FlagNew, ReferralID: it.ReferralID}
 		// After a decision the browser comes back to the next flag (or the
 		// previous one at the end of the page).
 		switch {
-		case i+1 < len(page):
-			row.Return = here + "#" + anchor(page[i+1].Platform, page[i+1].PostID)
-		case i > 0:
-			row.Return = here + "#" + anchor(page[i-1].Platform, page[i-1].PostID)
+		case n+1 < len(page):
+			row.Return = here + "#" + idx.items[page[n+1]].Anchor
+		case n > 0:
+			row.Return = here + "#" + idx.items[page[n-1]].Anchor
 		default:
 			row.Return = here
 		}

@@ -28,7 +28,8 @@ var assets embed.FS
 // page's "content".
 type templates struct {
 	pages  map[string]*template.Template
-	assetV string // content hash of the static files, for cache busting
+	row    *template.Template // a queue row's static part (row.tmpl)
+	assetV string             // content hash of the static files, for cache busting
 }
 
 var funcs = template.FuncMap{
@@ -53,6 +54,7 @@ var funcs = template.FuncMap{
 	"short":      short,
 	"clean":      clean,
 	"vis":        pieces,
+	"segments":   HTML,
 	"every":      every,
 	"add":        func(a, b int) int { return a + b },
 	"pct": func(n, d int) string {
@@ -170,6 +172,9 @@ func parseTemplates() (*templates, error) {
 			return nil, err
 		}
 		t.pages[strings.TrimSuffix(base, ".html")] = pt
+	}
+	if t.row, err = template.New("row.tmpl").Funcs(funcs).ParseFS(assets, "templates/row.tmpl"); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

@@ -257,7 +257,7 @@ func TestHostileContentEscaped(t *testing.T) {
 	// The first four bytes are an evidence mark, so the text is split there.
 	mustContain(t, body, `&lt;img</mark> src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;</div>`)
 	body = c.body(c.get("/post/twitter/666"))
-	mustContain(t, body, `<span class="cc" title="invisible or direction-changing character">U&#43;202E</span>`, "U&#43;200B", "\ufffd")
+	mustContain(t, body, `<span class="cc" title="invisible or direction-changing character">U+202E</span>`, "U+200B", "\ufffd")
 	// A javascript: link is not a link.
 	seedURL(t, db, "twitter", "777", "javascript:alert(5)")
 	body = c.body(c.get("/post/twitter/777"))

@@ -36,13 +36,13 @@
 
   function confirmCurrent() {
     var s = scope();
-    var f = s && s.querySelector("form.confirm");
-    if (f) f.requestSubmit ? f.requestSubmit() : f.submit();
+    var b = s && s.querySelector("form.decide button[value=confirm]");
+    if (b) b.click();
   }
 
   function dismissCurrent() {
     var s = scope();
-    var input = s && s.querySelector("form.dismiss input[name=reason]");
+    var input = s && s.querySelector("form.decide input[name=reason]");
     if (input) input.focus();
   }
 
