@@ -365,3 +365,57 @@ func TestQueueIndexFollowsStore(t *testing.T) {
 		t.Fatalf("after a dismissal: %v", got)
 	}
 }
+
+func TestUsers(t *testing.T) {
+	e := newEnv(t, Options{})
+	u := e.srv.Users()
+	for _, tc := range []struct {
+		name, pw string
+		role     Role
+		want     string
+	}{
+		{"rita", pw, Reviewer, "already exists"},
+		{"RITA", pw, Reviewer, "already exists"},
+		{"", pw, Reviewer, "1 to 64"},
+		{" pad", pw, Reviewer, "spaces"},
+		{"a/b", pw, Reviewer, "printable"},
+		{"bell\a", pw, Reviewer, "printable"},
+		{"new", "short", Reviewer, "at least 12"},
+		{"new", strings.Repeat("x", 73), Reviewer, "at most 72"},
+		{"new", pw, "root", "want reviewer or admin"},
+	} {
+		if err := u.Add("t", tc.name, tc.role, tc.pw); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Add(%q, %q): %v, want %q", tc.name, tc.role, err, tc.want)
+		}
+	}
+	if _, err := u.Check("rita", "wrong"); !errors.Is(err, ErrBadLogin) {
+		t.Errorf("wrong password: %v", err)
+	}
+	if _, err := u.Check("nobody", pw); !errors.Is(err, ErrBadLogin) {
+		t.Errorf("unknown user: %v", err)
+	}
+	if usr, err := u.Check("Rita", pw); err != nil || usr.Role != Reviewer {
+		t.Errorf("case-insensitive name: %+v %v", usr, err)
+	}
+	raw, _ := e.db.KV("users").Get([]byte("rita"))
+	if strings.Contains(string(raw), pw) {
+		t.Fatal("password stored in clear")
+	}
+	// Removing a user (as the CLI does, with no server running) also
+	// removes their stored sessions, so a restarted server refuses them.
+	c := e.login("rita")
+	if err := u.Remove("cli:root", "rita"); err != nil {
+		t.Fatal(err)
+	}
+	srv2, err := New(Options{DB: e.db, Now: e.clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ts.Config.Handler = srv2.Handler()
+	if resp := c.get("/queue"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("removed user's session survived a restart: %d", resp.StatusCode)
+	}
+	if err := u.Remove("t", "rita"); !errors.Is(err, ErrNoUser) {
+		t.Errorf("remove twice: %v", err)
+	}
+}

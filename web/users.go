@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -70,7 +71,9 @@ type Users struct {
 	cost int
 	// dummy is compared against when the user does not exist, so that a
 	// login for an unknown name takes as long as one with a wrong password.
-	dummy []byte
+	// It is made on first use: commands that never check a login skip it.
+	dummyOnce sync.Once
+	dummy     []byte
 }
 
 // NewUsers returns the account manager for db. cost is the bcrypt cost
@@ -79,8 +82,7 @@ func NewUsers(db *store.DB, cost int) *Users {
 	if cost == 0 {
 		cost = bcrypt.DefaultCost
 	}
-	dummy, _ := bcrypt.GenerateFromPassword([]byte("not a real password, only for timing"), cost)
-	return &Users{db: db, kv: db.KV("users"), cost: cost, dummy: dummy}
+	return &Users{db: db, kv: db.KV("users"), cost: cost}
 }
 
 // ValidName checks a user name: 1 to 64 printable characters without
@@ -209,6 +211,9 @@ func (u *Users) List() ([]User, error) {
 func (u *Users) Check(name, password string) (User, error) {
 	usr, err := u.Get(name)
 	if err != nil {
+		u.dummyOnce.Do(func() {
+			u.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a real password, only for timing"), u.cost)
+		})
 		_ = bcrypt.CompareHashAndPassword(u.dummy, []byte(password))
 		if errors.Is(err, ErrNoUser) {
 			return User{}, ErrBadLogin
