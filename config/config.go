@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/psd-tools/exposure/crawler/html"
+	"github.com/psd-tools/exposure/crawler/twitter"
 )
 
 // Config is a sweep configuration file.
@@ -32,6 +35,11 @@ type Config struct {
 	Recheck   Recheck   `yaml:"recheck"`
 	Retention Retention `yaml:"retention"`
 	Schedule  Schedule  `yaml:"schedule"`
+
+	// Twitter configures the Twitter API source; absent means not used.
+	Twitter *TwitterSource `yaml:"twitter"`
+	// Sites configures public HTML sites, one entry per site file.
+	Sites []SiteSource `yaml:"sites"`
 
 	// path and raw are kept for error messages and the config hash.
 	path string
@@ -145,8 +153,40 @@ func (c *Config) defaults() {
 	}
 }
 
-// Validate checks the fields that every command relies on.
+// Validate checks the fields that every command relies on, and each
+// source's own settings.
 func (c *Config) Validate() error {
+	if err := c.validateCommon(); err != nil {
+		return err
+	}
+	if c.Twitter != nil {
+		if err := c.Twitter.Config.Validate(); err != nil {
+			var te *twitter.ConfigError
+			if errors.As(err, &te) {
+				return c.fieldError("twitter."+te.Field, strings.TrimPrefix(err.Error(), "twitter."+te.Field+": "))
+			}
+			return c.fieldError("twitter", err.Error())
+		}
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Sites {
+		field := fmt.Sprintf("sites[%d]", i)
+		if err := s.Config.Validate(); err != nil {
+			var he *html.ConfigError
+			if errors.As(err, &he) {
+				return c.fieldError(field+"."+he.Field, he.Msg)
+			}
+			return c.fieldError(field, err.Error())
+		}
+		if seen[s.Site] {
+			return c.fieldError(field+".site", fmt.Sprintf("site %q is configured twice", s.Site))
+		}
+		seen[s.Site] = true
+	}
+	return nil
+}
+
+func (c *Config) validateCommon() error {
 	if strings.TrimSpace(c.Operator) == "" {
 		return c.fieldError("operator", "required: who runs the sweep (goes into the audit log)")
 	}
@@ -175,6 +215,11 @@ func (c *Config) lineOf(field string) int {
 	n := doc.Content[0]
 	line := 0
 	for _, part := range strings.Split(field, ".") {
+		idx := -1
+		if i := strings.IndexByte(part, '['); i > 0 && strings.HasSuffix(part, "]") {
+			fmt.Sscan(part[i+1:len(part)-1], &idx)
+			part = part[:i]
+		}
 		if n.Kind != yaml.MappingNode {
 			return line
 		}
@@ -189,6 +234,13 @@ func (c *Config) lineOf(field string) int {
 		}
 		if !found {
 			return line
+		}
+		if idx >= 0 {
+			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
+				return line
+			}
+			n = n.Content[idx]
+			line = n.Line
 		}
 	}
 	return line

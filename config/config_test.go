@@ -52,3 +52,42 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestSources(t *testing.T) {
+	c, err := Parse("s.yaml", []byte(`operator: a
+authority: b
+twitter:
+  base_url: http://127.0.0.1:9999
+  discover:
+    followers:
+      enabled: true
+      seeds: [WMPolice]
+sites:
+  - site: facebook
+    contact: psd@example.police.uk
+    base_url: http://127.0.0.1:9998
+    allow_private_addresses: true
+    delay: 0s
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Twitter == nil || !c.Twitter.Discover.Followers.Enabled || len(c.Sites) != 1 {
+		t.Fatalf("config = %+v", c)
+	}
+	if s := c.Sites[0]; s.Retries != 3 || s.MaxBodyBytes != 4<<20 || s.Delay != 0 {
+		t.Fatalf("site defaults not kept: %+v", s.Config)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"operator: a\nauthority: b\ntwitter:\n  discover:\n    followers:\n      seedz: [x]\n", "s.yaml:6: field seedz not found in twitter.discover.followers"},
+		{"operator: a\nauthority: b\nsites:\n  - site: facebook\n    contact: x@y\n    colour: red\n", "s.yaml:6: field colour not found in sites[]"},
+		{"operator: a\nauthority: b\nsites:\n  - site: facebook\n", "s.yaml:4: sites[0].contact: "},
+		{"operator: a\nauthority: b\ntwitter:\n  base_url: ftp://x\n", "s.yaml:4: twitter.base_url: "},
+		{"operator: a\nauthority: b\nsites:\n  - {site: facebook, contact: a@b}\n  - {site: facebook, contact: a@b}\n", "s.yaml:5: sites[1].site: site \"facebook\" is configured twice"},
+	} {
+		_, err := Parse("s.yaml", []byte(tc.in))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q:\n got %v\nwant prefix %q", tc.in, err, tc.want)
+		}
+	}
+}

@@ -169,3 +169,22 @@ type NopObserver struct{}
 
 func (NopObserver) Waiting(string, string, time.Time)   {}
 func (NopObserver) Retrying(string, string, int, error) {}
+
+// AccountError is implemented by errors from Posts that say a profile could
+// not be read because of its account's state (it went private, was
+// suspended or was deleted since discovery). That is a fact about the
+// account, not a transient failure: the pipeline records it and moves on.
+type AccountError interface {
+	error
+	AccountState() State
+}
+
+// AccountStateOf returns the account state an error reports, if it is (or
+// wraps) an AccountError.
+func AccountStateOf(err error) (State, bool) {
+	var ae AccountError
+	if errors.As(err, &ae) {
+		return ae.AccountState(), true
+	}
+	return "", false
+}

@@ -154,7 +154,7 @@ func openDB(t *testing.T) *store.DB {
 }
 
 func opts() SweepOptions {
-	return SweepOptions{Operator: "op", Authority: "AUTH", ConfigHash: "h", ToolVersion: "t", RulesVersion: "r"}
+	return SweepOptions{Operator: "op", Authority: "AUTH", ConfigHash: "h", ToolVersion: "t", RulesVersion: "r", Workers: 3}
 }
 
 func TestSweep(t *testing.T) {
@@ -339,4 +339,26 @@ func TestRecheck(t *testing.T) {
 		t.Fatalf("unknown referral: %v", err)
 	}
 	_ = ref
+}
+
+type gone struct{}
+
+func (gone) Error() string               { return "account suspended" }
+func (gone) AccountState() crawler.State { return crawler.StateAccountSuspended }
+
+func TestSweepAccountState(t *testing.T) {
+	db := openDB(t)
+	src := world(2, 20)
+	src.fail["u001"] = fmt.Errorf("read: %w", gone{})
+	s, err := (&Sweeper{DB: db, Sources: []crawler.Source{src}, Identify: idByBio{}, Classify: wordClassifier{}}).Run(context.Background(), opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Summary.Failed != 0 || s.Summary.InScope != 2 {
+		t.Fatalf("summary = %+v", s.Summary)
+	}
+	p, err := db.Profile("mem", "u001")
+	if err != nil || p.AccountState != "account_suspended" || p.PostsSeen != 0 {
+		t.Fatalf("profile = %+v, %v", p, err)
+	}
 }

@@ -54,8 +54,11 @@ type SweepOptions struct {
 	IncludeReposts bool
 	ToolVersion    string
 	RulesVersion   string
-	Progress       Progress
-	Log            zerolog.Logger
+	// Workers is the number of profiles read at once per platform
+	// (default 1). Politeness limits live in the sources.
+	Workers  int
+	Progress Progress
+	Log      zerolog.Logger
 	// Now is the capture clock (default time.Now).
 	Now func() time.Time
 }
@@ -161,8 +164,8 @@ func (s *Sweeper) discover(ctx context.Context, sweepID uint64, opt SweepOptions
 	return s.DB.MarkDiscovered(sweepID)
 }
 
-// process handles every pending candidate: one goroutine per platform, so
-// each source is used by one goroutine at a time.
+// process handles every pending candidate, with opt.Workers goroutines
+// per platform (sources are safe for concurrent use).
 func (s *Sweeper) process(ctx context.Context, sweepID uint64, opt SweepOptions) error {
 	bySource := map[string]crawler.Source{}
 	for _, src := range s.Sources {
@@ -178,49 +181,69 @@ func (s *Sweeper) process(ctx context.Context, sweepID uint64, opt SweepOptions)
 	if err != nil {
 		return err
 	}
+	workers := max(opt.Workers, 1)
 	opt.Progress.Phase("sweep", total)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	var wg sync.WaitGroup
-	errs := make(chan error, 2*len(queues)) // at most two per worker
 	for platform, q := range queues {
 		src, ok := bySource[platform]
 		if !ok {
 			opt.Progress.Note(fmt.Sprintf("%d candidates on %s left pending: no source configured for it", len(q), platform))
 			continue
 		}
-		wg.Add(1)
+		work := make(chan store.Checkpoint)
 		go func() {
-			defer wg.Done()
-			b := batcher{db: s.DB, sweepID: sweepID}
+			defer close(work)
 			for _, c := range q {
-				if ctx.Err() != nil {
-					break
-				}
-				r, err := s.one(ctx, src, c, opt)
-				if err != nil {
-					if ctx.Err() == nil {
-						errs <- err
-					}
-					break
-				}
-				if err := b.add(r); err != nil {
-					errs <- err
+				select {
+				case work <- c:
+				case <-ctx.Done():
 					return
 				}
 			}
-			// Results already complete are kept even when stopping.
-			if err := b.flush(); err != nil {
-				errs <- err
-				return
-			}
-			if ctx.Err() != nil {
-				errs <- ctx.Err()
-			}
 		}()
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := s.work(ctx, sweepID, src, work, opt); err != nil {
+					cancel(err)
+				}
+			}()
+		}
 	}
 	wg.Wait()
-	close(errs)
-	for err := range errs {
+	if err := context.Cause(ctx); err != nil {
 		return err
+	}
+	return nil
+}
+
+// work processes candidates from one platform's queue until it is empty or
+// ctx ends, committing results in batches. Results already complete are
+// committed even when stopping.
+func (s *Sweeper) work(ctx context.Context, sweepID uint64, src crawler.Source, queue <-chan store.Checkpoint, opt SweepOptions) error {
+	b := batcher{db: s.DB, sweepID: sweepID}
+	var failed error
+	for c := range queue {
+		if ctx.Err() != nil {
+			break
+		}
+		r, err := s.one(ctx, src, c, opt)
+		if err != nil {
+			failed = err
+			break
+		}
+		if err := b.add(r); err != nil {
+			return err
+		}
+	}
+	if err := b.flush(); err != nil {
+		return err
+	}
+	if failed != nil && ctx.Err() == nil {
+		return failed
 	}
 	return nil
 }
@@ -358,6 +381,15 @@ func (s *Sweeper) one(ctx context.Context, src crawler.Source, c store.Checkpoin
 		res.Posts = append(res.Posts, cp)
 		return nil
 	})
+	if st, ok := crawler.AccountStateOf(err); ok && ctx.Err() == nil {
+		// The account went private, was suspended or deleted since it was
+		// discovered: record that, keep nothing half-read, move on.
+		p.AccountState = string(st)
+		p.Protected = st == crawler.StateAccountProtected
+		opt.Progress.Add(1, res.PostsRead, 0)
+		res.Posts, res.PostsRead = nil, 0
+		return res, nil
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, ctx.Err()

@@ -9,24 +9,27 @@ const recordVersion = 1
 // referred). Out-of-scope profiles are counted in the sweep summary, not
 // kept, per SPEC.md's data-protection rules.
 type Profile struct {
-	V         int       `json:"v"`
-	Platform  string    `json:"platform"`
-	ID        string    `json:"id"`
-	Handle    string    `json:"handle"`
-	Name      string    `json:"name"`
-	Bio       string    `json:"bio"`
-	Location  string    `json:"location"`
-	URL       string    `json:"url"`
-	Status    string    `json:"status"`
-	Role      string    `json:"role"`
-	Force     string    `json:"force"`
-	InScope   bool      `json:"in_scope"`
-	Evidence  []string  `json:"evidence"`
-	Reason    string    `json:"reason,omitempty"`
-	Protected bool      `json:"protected,omitempty"`
-	Via       string    `json:"via,omitempty"`
-	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
+	V         int      `json:"v"`
+	Platform  string   `json:"platform"`
+	ID        string   `json:"id"`
+	Handle    string   `json:"handle"`
+	Name      string   `json:"name"`
+	Bio       string   `json:"bio"`
+	Location  string   `json:"location"`
+	URL       string   `json:"url"`
+	Status    string   `json:"status"`
+	Role      string   `json:"role"`
+	Force     string   `json:"force"`
+	InScope   bool     `json:"in_scope"`
+	Evidence  []string `json:"evidence"`
+	Reason    string   `json:"reason,omitempty"`
+	Protected bool     `json:"protected,omitempty"`
+	// AccountState is set when the account could not be read because of
+	// its state (account_protected, account_suspended, account_gone).
+	AccountState string    `json:"account_state,omitempty"`
+	Via          string    `json:"via,omitempty"`
+	FirstSeen    time.Time `json:"first_seen"`
+	LastSeen     time.Time `json:"last_seen"`
 	// Cursor is the source's "since" cursor: the next sweep only fetches
 	// posts newer than it.
 	Cursor string `json:"cursor,omitempty"`

@@ -19,9 +19,16 @@ func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.reviewCmd(),
 		a.referCmd(),
+		a.exportCmd(),
+		a.verifyCmd(),
+		a.keysCmd(),
+		a.auditCmd(),
+		a.purgeCmd(),
+		a.reportCmd(),
 		a.serveCmd(),
 		a.userCmd(),
 		a.versionCmd(),
+		a.sitesCmd(),
 	}
 }
 
