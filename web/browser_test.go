@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -151,9 +154,39 @@ func waitURL(t *testing.T, ctx context.Context, want string) {
 	t.Fatalf("address %s, want %q in it", loc, want)
 }
 
+// download clicks a button that downloads a file and returns the file.
+func download(t *testing.T, ctx context.Context, button string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	yes := true
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &yes}); err != nil {
+		t.Fatalf("allow downloads: %v", err)
+	}
+	progress := chromedp.BrowserEvents(ctx, cdpbrowser.DownloadProgress)
+	do(t, ctx, "click "+button, chromedp.Click(css(button)))
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("download: %v", err)
+		}
+		switch ev.State {
+		case cdpbrowser.DownloadProgressStateCompleted:
+			b, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		case cdpbrowser.DownloadProgressStateCanceled:
+			t.Fatal("download canceled")
+		}
+	}
+	t.Fatal("download did not finish")
+	return nil
+}
+
 func TestBrowserReviewFlow(t *testing.T) {
 	ctx, dialogs := browser(t)
-	e := newEnv(t, Options{})
+	e := newEnv(t, Options{Export: testExport(t)})
 	e.browserLogin(t, ctx, "rita", "/queue")
 	// The detector must be able to fail: a dialog opened on purpose (through
 	// the debugger, which the CSP does not govern) is counted.
@@ -230,6 +263,12 @@ func TestBrowserReviewFlow(t *testing.T) {
 	if err != nil || ref.Force != "Kent Police" || ref.CreatedBy != "rita" || ref.Authority != "PSD-2026-17" || len(ref.Posts) != 1 {
 		t.Fatalf("referral %q: %+v %v", id, ref, err)
 	}
+
+	// An admin downloads the referral's export pack, and it verifies.
+	do(t, ctx, "sign out", chromedp.Click(css(`form.logout button`)), chromedp.WaitVisible(css(`input[name=user]`)))
+	e.browserLogin(t, ctx, "adam", "/referrals/"+id)
+	zipBytes := download(t, ctx, `#pack button`)
+	verifyPack(t, zipBytes, e.srv.opt.Export.Key.Public().(ed25519.PublicKey))
 
 	// The hostile post is inert text on its page and in the queue.
 	for _, path := range []string{"/post/twitter/102", "/queue?state=all"} {

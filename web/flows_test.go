@@ -2,15 +2,19 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/psd-tools/exposure/export"
 	"github.com/psd-tools/exposure/store"
 )
 
@@ -417,5 +421,63 @@ func TestUsers(t *testing.T) {
 	}
 	if err := u.Remove("t", "rita"); !errors.Is(err, ErrNoUser) {
 		t.Errorf("remove twice: %v", err)
+	}
+}
+
+func TestExportDownload(t *testing.T) {
+	ex := testExport(t)
+	e := newEnv(t, Options{Export: ex})
+	rita := e.login("rita")
+	rita.body(rita.post("/review", url.Values{"post": {"twitter/100"}, "decision": {"confirm"}}))
+	resp := rita.post("/referrals", url.Values{"force": {"Kent Police"}, "post": {"twitter/100"}})
+	rita.body(resp)
+	refURL := resp.Header.Get("Location")
+	// Reviewers see no download and may not post for one.
+	mustNotContain(t, rita.body(rita.get(refURL)), `id="pack"`)
+	if resp := rita.post(refURL+"/pack", nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("reviewer download: %d", resp.StatusCode)
+	}
+	adam := e.login("adam")
+	mustContain(t, adam.body(adam.get(refURL)), `id="pack"`, "Download the export pack")
+	resp = adam.post(refURL+"/pack", nil)
+	zipBytes := []byte(adam.body(resp))
+	id := strings.TrimPrefix(refURL, "/referrals/")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/zip" ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), `filename=`+id+`.zip`) {
+		t.Fatalf("download: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	verifyPack(t, zipBytes, ex.Key.Public().(ed25519.PublicKey))
+	var got []string
+	e.db.AuditLog(1, func(a store.AuditEntry) error {
+		if a.Action == store.ActExport || a.Action == ActDownload {
+			got = append(got, a.Action+" "+a.Actor+" "+a.Subject)
+		}
+		return nil
+	})
+	if strings.Join(got, ",") != "export adam "+id+",download adam "+id {
+		t.Errorf("audit: %v", got)
+	}
+	// Without a key the page says how to get one.
+	e2 := newEnv(t, Options{})
+	a2 := e2.login("adam")
+	if resp := a2.post("/referrals/REF-2026-00001/pack", nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("download without a key: %d", resp.StatusCode)
+	}
+}
+
+// verifyPack checks a downloaded zip as the receiving force would.
+func verifyPack(t *testing.T, zipBytes []byte, pub ed25519.PublicKey) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "pack.zip")
+	if err := os.WriteFile(path, zipBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fsys, closer, err := export.OpenPack(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	if err := export.Verify(fsys, pub).Err(); err != nil {
+		t.Fatalf("the downloaded pack does not verify: %v", err)
 	}
 }

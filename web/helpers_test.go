@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"net/http"
@@ -285,6 +287,16 @@ func mustNotContain(t *testing.T, body string, bad ...string) {
 			t.Errorf("page contains %q", b)
 		}
 	}
+}
+
+// testExport makes a signing key and a folder for export packs, and
+// returns them.
+func testExport(t testing.TB) *ExportOptions {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ExportOptions{Key: priv, Dir: filepath.Join(t.TempDir(), "exports"), Tool: "test"}
 }
 
 func manyPosts(n int) []seedPost {

@@ -1,14 +1,22 @@
 package web
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/psd-tools/exposure/export"
 	"github.com/psd-tools/exposure/store"
 )
 
@@ -150,8 +158,9 @@ type referralPost struct {
 }
 
 type referralData struct {
-	Ref   store.Referral
-	Posts []referralPost
+	Ref       store.Referral
+	Posts     []referralPost
+	CanExport bool // the server has a signing key
 }
 
 func (s *Server) referralPage(w http.ResponseWriter, r *http.Request, ss session) {
@@ -163,7 +172,7 @@ func (s *Server) referralPage(w http.ResponseWriter, r *http.Request, ss session
 		s.fail(w, r, ss, err)
 		return
 	}
-	d := referralData{Ref: ref}
+	d := referralData{Ref: ref, CanExport: s.opt.Export != nil}
 	for _, k := range ref.Posts {
 		rp := referralPost{Key: k}
 		if p, err := s.db.Post(k.Platform, k.PostID); err == nil {
@@ -189,4 +198,59 @@ func (s *Server) referralPage(w http.ResponseWriter, r *http.Request, ss session
 		d.Posts = append(d.Posts, rp)
 	}
 	s.render(w, r, ss, http.StatusOK, "referral", "Referral "+ref.ID, d)
+}
+
+// unsafeName matches what a file name may not hold: it keeps letters, digits, dot, dash and underscore: referral ids
+// are made by the store, but a file name is built from one here.
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// downloadPack writes a fresh, signed export pack for a referral and sends
+// its zip. export.Write audits the export under the admin's name; the
+// download itself is audited too, with the zip's hash.
+func (s *Server) downloadPack(w http.ResponseWriter, r *http.Request, ss session) {
+	if s.opt.Export == nil {
+		s.errorPage(w, r, ss, http.StatusNotFound, "Export packs are not enabled on this server: run 'exposure keys init' and restart it.")
+		return
+	}
+	ref, err := s.db.Referral(r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.errorPage(w, r, ss, http.StatusNotFound, "There is no referral with this id.")
+		return
+	} else if err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
+	name := unsafeName.ReplaceAllString(ref.ID, "_")
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	out := filepath.Join(s.opt.Export.Dir, fmt.Sprintf("%s-%s-%x", name, s.now().UTC().Format("20060102T150405Z"), suffix))
+	res, err := export.Write(r.Context(), s.db, export.Request{Referral: ref.ID},
+		export.Options{Out: out, Key: s.opt.Export.Key, Operator: ss.User, Tool: s.opt.Export.Tool})
+	if err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
+	f, err := os.Open(res.Zip)
+	if err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
+	if _, err := s.db.Audit(ss.User, ActDownload, ref.ID, map[string]string{"file": filepath.Base(res.Zip),
+		"zip_sha256": res.ZipSHA256, "addr": s.clientAddr(r), "export_seq": strconv.FormatUint(res.Audit.Seq, 10)}); err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
+	s.log.Info().Str("user", ss.User).Str("referral", ref.ID).Str("zip", res.Zip).Msg("export pack downloaded")
+	h := w.Header()
+	h.Set("Content-Type", "application/zip")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".zip"}))
+	h.Set("Content-Length", strconv.FormatInt(st.Size(), 10))
+	h.Set("Cache-Control", "no-store")
+	_, _ = io.Copy(w, f)
 }

@@ -56,6 +56,7 @@ func (s *Server) table() []route {
 		{"GET /referrals/new", anyUser, s.referralNewPage},
 		{"POST /referrals", anyUser, s.createReferral},
 		{"GET /referrals/{id}", anyUser, s.referralPage},
+		{"POST /referrals/{id}/pack", adminOnly, s.downloadPack},
 		{"GET /audit", adminOnly, s.auditPage},
 		{"GET /users", adminOnly, s.usersPage},
 		{"POST /users", adminOnly, s.addUser},

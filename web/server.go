@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -39,6 +40,20 @@ type Options struct {
 	BcryptCost int
 	// Now is the clock (default time.Now); tests move it to expire sessions.
 	Now func() time.Time
+	// Export configures the referral pack download; nil disables it (the
+	// referral page says how to enable it).
+	Export *ExportOptions
+}
+
+// ExportOptions say how the server writes export packs.
+type ExportOptions struct {
+	// Key signs every pack's manifest (from 'exposure keys init').
+	Key ed25519.PrivateKey
+	// Dir is where packs are written and kept, one folder and zip per
+	// download, so the audit log's "out" names a file that exists.
+	Dir string
+	// Tool is the exposure version recorded in the pack.
+	Tool string
 }
 
 // Login rate limits: failures allowed per window, per account and per
@@ -80,6 +95,9 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Export != nil && (opt.Export.Key == nil || opt.Export.Dir == "") {
+		return nil, errors.New("web: export needs a signing key and a folder")
 	}
 	s := &Server{db: opt.DB, log: opt.Log.With().Str("component", "web").Logger(), opt: opt, now: opt.Now,
 		users:  NewUsers(opt.DB, opt.BcryptCost),

@@ -29,6 +29,7 @@ var samplePaths = map[string]struct {
 	"GET /referrals/new":           {"/referrals/new?force=Kent+Police", nil},
 	"POST /referrals":              {"/referrals", url.Values{"force": {"Kent Police"}}},
 	"GET /referrals/{id}":          {"/referrals/REF-2026-00001", nil},
+	"POST /referrals/{id}/pack":    {"/referrals/REF-2026-00001/pack", nil},
 	"GET /audit":                   {"/audit", nil},
 	"GET /users":                   {"/users", nil},
 	"POST /users":                  {"/users", url.Values{"name": {"new"}, "role": {"reviewer"}, "password": {"short"}, "password2": {"short"}}},
@@ -39,7 +40,7 @@ var samplePaths = map[string]struct {
 // TestAuthorisation walks every route as anonymous, reviewer and admin.
 // A route added without a sample path fails the test, so none is missed.
 func TestAuthorisation(t *testing.T) {
-	e := newEnv(t, Options{})
+	e := newEnv(t, Options{Export: testExport(t)})
 	// One referral so that /referrals/{id} exists.
 	rita := e.login("rita")
 	rita.post("/review", url.Values{"post": {"twitter/100"}, "decision": {"confirm"}})

@@ -4,17 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/psd-tools/exposure/config"
+	"github.com/psd-tools/exposure/export"
 	"github.com/psd-tools/exposure/store"
 	"github.com/psd-tools/exposure/web"
 )
 
 func (a *app) serveCmd() *cobra.Command {
-	var addr, certFile, keyFile, cfgPath string
+	var addr, certFile, keyFile, cfgPath, signKey, exportDir string
 	var behindProxy bool
 	var idle time.Duration
 	var origins []string
@@ -23,7 +26,8 @@ func (a *app) serveCmd() *cobra.Command {
 		Short: "Run the reviewers' web application and the scheduled jobs",
 		Long: `Run the web application on the database: a dashboard, the review queue with
 keyboard shortcuts, post and profile pages, the referral builder, the audit log
-and user management. While it runs it holds the database, so other commands
+and user management; admins download signed export packs (with the key from
+'exposure keys init'). While it runs it holds the database, so other commands
 tell you to use the web application; with --config it also runs the sweep and
 recheck on the config file's schedule.
 
@@ -73,8 +77,12 @@ in clear text. Sessions end after --session-idle without a request.`,
 			if err != nil {
 				return err
 			}
+			exp, err := a.serveExport(signKey, exportDir)
+			if err != nil {
+				return err
+			}
 			srv, err := web.New(web.Options{DB: db, Log: a.log, TLS: tls, BehindProxy: behindProxy,
-				TrustedOrigins: origins, Idle: idle, Jobs: jobs})
+				TrustedOrigins: origins, Idle: idle, Jobs: jobs, Export: exp})
 			if err != nil {
 				return inputError{err}
 			}
@@ -102,7 +110,31 @@ in clear text. Sessions end after --session-idle without a request.`,
 	f.StringSliceVar(&origins, "trusted-origin", nil, "extra origin allowed to post forms (https://host), for a proxy that rewrites Host")
 	f.DurationVar(&idle, "session-idle", 30*time.Minute, "sign reviewers out after this long without a request")
 	f.StringVar(&cfgPath, "config", "", "config file whose schedule: section drives the in-process sweep and recheck")
+	f.StringVar(&signKey, "key", "", "Ed25519 key that signs downloaded export packs (default exposure-keys/signing.key beside --db; without one, downloads are off)")
+	f.StringVar(&exportDir, "export-dir", "", "where downloaded export packs are written and kept (default exposure-exports/ beside --db)")
 	return cmd
+}
+
+// serveExport loads the signing key for pack downloads. With no --key and
+// no key in the default place, downloads are off and the referral page
+// says how to turn them on; a key given but unreadable is an error.
+func (a *app) serveExport(keyPath, dir string) (*web.ExportOptions, error) {
+	explicit := keyPath != ""
+	if !explicit {
+		keyPath = filepath.Join(a.keysDir(), export.PrivateKeyFile)
+		if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {
+			a.log.Info().Str("key", keyPath).Msg("no signing key: export pack downloads are off (run 'exposure keys init')")
+			return nil, nil
+		}
+	}
+	key, err := export.LoadPrivateKey(keyPath)
+	if err != nil {
+		return nil, inputError{err}
+	}
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(a.dbPath), "exposure-exports")
+	}
+	return &web.ExportOptions{Key: key, Dir: dir, Tool: version}, nil
 }
 
 // scheduledJobs turns the config file's schedule into the jobs serve runs.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -75,6 +76,9 @@ func TestServe(t *testing.T) {
 	}
 	if code, _, errs := exec(t, "", "--db", db, "serve", "--tls-cert", "c.pem"); code != 2 || !strings.Contains(errs, "go together") {
 		t.Fatalf("cert without key: %d %s", code, errs)
+	}
+	if code, _, errs := exec(t, "", "--db", db, "serve", "--addr", "127.0.0.1:0", "--key", filepath.Join(t.TempDir(), "none.key")); code != 2 || !strings.Contains(errs, "none.key") {
+		t.Fatalf("missing signing key: %d %s", code, errs)
 	}
 	if code, _, _ := exec(t, "a long enough password\n", "--db", db, "user", "add", "alice", "--role", "admin"); code != 0 {
 		t.Fatal("add user")
