@@ -270,6 +270,24 @@ func TestBrowserReviewFlow(t *testing.T) {
 	zipBytes := download(t, ctx, `#pack button`)
 	verifyPack(t, zipBytes, e.srv.opt.Export.Key.Public().(ed25519.PublicKey))
 
+	// Rechecks of the referred post draw the survival curve.
+	err = e.db.AddChecks("recheck", []store.NewCheck{
+		{Check: store.Check{Platform: "twitter", PostID: "100", At: ref.Created.Add(20 * 24 * time.Hour), State: "visible"}},
+		{Check: store.Check{Platform: "twitter", PostID: "100", At: ref.Created.Add(50 * 24 * time.Hour), State: "removed"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/report", "/"} {
+		do(t, ctx, "open "+path, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(css(`#survival svg`)))
+		w := eval[float64](t, ctx, `document.querySelector('#survival svg').getBoundingClientRect().width`)
+		curve := eval[float64](t, ctx, `document.querySelector('#survival svg path.curve').getTotalLength()`)
+		stroke := eval[string](t, ctx, `getComputedStyle(document.querySelector('#survival svg path.curve')).fill`)
+		if w < 300 || curve <= 0 || stroke != "none" {
+			t.Fatalf("%s: chart %.0f px wide, curve length %.0f, fill %q (the stylesheet should style it)", path, w, curve, stroke)
+		}
+	}
+
 	// The hostile post is inert text on its page and in the queue.
 	for _, path := range []string{"/post/twitter/102", "/queue?state=all"} {
 		do(t, ctx, "open "+path, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(css(`.post-text`)))

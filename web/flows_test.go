@@ -481,3 +481,50 @@ func verifyPack(t *testing.T, zipBytes []byte, pub ed25519.PublicKey) {
 		t.Fatalf("the downloaded pack does not verify: %v", err)
 	}
 }
+
+// referAndCheck refers the Kent Police flags and records rechecks: one post
+// removed after 40 days, one still visible at 200 days.
+func referAndCheck(t *testing.T, e *env) string {
+	t.Helper()
+	for _, id := range []string{"100", "101"} {
+		if _, err := e.db.Review(store.Review{Platform: "twitter", PostID: id, Reviewer: "t", Decision: store.Confirm}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref, err := e.db.CreateReferral(store.NewReferral{Force: "Kent Police", CreatedBy: "t",
+		Posts: []store.PostKey{{Platform: "twitter", PostID: "100"}, {Platform: "twitter", PostID: "101"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := 24 * time.Hour
+	err = e.db.AddChecks("t", []store.NewCheck{
+		{Check: store.Check{Platform: "twitter", PostID: "100", At: ref.Created.Add(10 * day), State: "visible"}},
+		{Check: store.Check{Platform: "twitter", PostID: "100", At: ref.Created.Add(40 * day), State: "removed"}},
+		{Check: store.Check{Platform: "twitter", PostID: "101", At: ref.Created.Add(100 * day), State: "visible"}},
+		{Check: store.Check{Platform: "twitter", PostID: "101", At: ref.Created.Add(200 * day), State: "edited", Text: "<script>alert(9)</script>"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref.ID
+}
+
+func TestReportPages(t *testing.T) {
+	e := newEnv(t, Options{})
+	c := e.login("rita")
+	mustContain(t, c.body(c.get("/report")), "No post has been referred yet")
+	mustContain(t, c.body(c.get("/")), "No referred post yet")
+	referAndCheck(t, e)
+	body := c.body(c.get("/report"))
+	mustContain(t, body, `<figure class="chart" id="survival"><svg`, `class="curve"`, "Visible at 12 mo", ">Kent Police</th><td>2</td><td>1</td>",
+		"50.0%")
+	body = c.body(c.get("/"))
+	mustContain(t, body, `id="survival"><svg`, "after 1 month(s): <strong>100.0%</strong>")
+	resp := c.get("/report/print")
+	body = c.body(resp)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Security-Policy") != printCSP {
+		t.Fatalf("print: %d %q", resp.StatusCode, resp.Header.Get("Content-Security-Policy"))
+	}
+	mustContain(t, body, "<svg", "Kent Police")
+	mustNotContain(t, body, "<script>alert(9)")
+}

@@ -2,10 +2,12 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"sort"
 
 	"github.com/psd-tools/exposure/classify"
+	"github.com/psd-tools/exposure/report"
 	"github.com/psd-tools/exposure/store"
 )
 
@@ -27,6 +29,11 @@ type dashData struct {
 	// and platform, in report order.
 	Platforms []string
 	CatRows   []catRow
+	// Survival is the visibility report's overall curve (empty before the
+	// first referral); Still is the share still visible at each horizon.
+	Survival template.HTML
+	Still    []string
+	Horizons []int
 }
 
 type catRow struct {
@@ -93,6 +100,21 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, ss session) {
 		return d.ByForce[i].Force < d.ByForce[j].Force
 	})
 	d.Jobs = s.jobs.statuses()
+	rp, err := s.report()
+	if err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
+	if v := rp.Visibility; v != nil && v.Overall.Referred > 0 {
+		if d.Survival, err = report.SurvivalChart(v.Overall, v.Horizons, axisDays(v), 640, 260); err != nil {
+			s.fail(w, r, ss, err)
+			return
+		}
+		d.Horizons = v.Horizons
+		for _, e := range v.Overall.At {
+			d.Still = append(d.Still, estimateText(e))
+		}
+	}
 	s.render(w, r, ss, http.StatusOK, "dashboard", "Dashboard", d)
 }
 

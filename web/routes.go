@@ -57,6 +57,8 @@ func (s *Server) table() []route {
 		{"POST /referrals", anyUser, s.createReferral},
 		{"GET /referrals/{id}", anyUser, s.referralPage},
 		{"POST /referrals/{id}/pack", adminOnly, s.downloadPack},
+		{"GET /report", anyUser, s.reportPage},
+		{"GET /report/print", anyUser, s.reportPrint},
 		{"GET /audit", adminOnly, s.auditPage},
 		{"GET /users", adminOnly, s.usersPage},
 		{"POST /users", adminOnly, s.addUser},

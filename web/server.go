@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/psd-tools/exposure/report"
 	"github.com/psd-tools/exposure/store"
 )
 
@@ -40,6 +41,8 @@ type Options struct {
 	BcryptCost int
 	// Now is the clock (default time.Now); tests move it to expire sessions.
 	Now func() time.Time
+	// Report tunes the visibility report (horizons, cannot-verify age).
+	Report report.Options
 	// Export configures the referral pack download; nil disables it (the
 	// referral page says how to enable it).
 	Export *ExportOptions
@@ -76,6 +79,7 @@ type Server struct {
 	byAddr   *limiter
 	jobs     *scheduler
 	queue    *queueCache
+	reports  reportCache
 	tmpl     *templates
 	handler  http.Handler
 

@@ -30,6 +30,8 @@ var samplePaths = map[string]struct {
 	"POST /referrals":              {"/referrals", url.Values{"force": {"Kent Police"}}},
 	"GET /referrals/{id}":          {"/referrals/REF-2026-00001", nil},
 	"POST /referrals/{id}/pack":    {"/referrals/REF-2026-00001/pack", nil},
+	"GET /report":                  {"/report", nil},
+	"GET /report/print":            {"/report/print", nil},
 	"GET /audit":                   {"/audit", nil},
 	"GET /users":                   {"/users", nil},
 	"POST /users":                  {"/users", url.Values{"name": {"new"}, "role": {"reviewer"}, "password": {"short"}, "password2": {"short"}}},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/psd-tools/exposure/config"
 	"github.com/psd-tools/exposure/export"
+	"github.com/psd-tools/exposure/report"
 	"github.com/psd-tools/exposure/store"
 	"github.com/psd-tools/exposure/web"
 )
@@ -81,8 +82,12 @@ in clear text. Sessions end after --session-idle without a request.`,
 			if err != nil {
 				return err
 			}
+			var ropt report.Options
+			if cfg != nil {
+				ropt.CannotVerifyAfter = cfg.Recheck.CannotVerifyAfter.D()
+			}
 			srv, err := web.New(web.Options{DB: db, Log: a.log, TLS: tls, BehindProxy: behindProxy,
-				TrustedOrigins: origins, Idle: idle, Jobs: jobs, Export: exp})
+				TrustedOrigins: origins, Idle: idle, Jobs: jobs, Export: exp, Report: ropt})
 			if err != nil {
 				return inputError{err}
 			}
