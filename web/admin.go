@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/psd-tools/exposure/store"
 )
@@ -179,4 +180,71 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request, ss session) {
 		return
 	}
 	s.redirect(w, r, ss, "/", flash{Msg: fmt.Sprintf("Job %s started.", name)})
+}
+
+type purgeData struct {
+	Res            store.PurgeResult
+	Before, RefBef time.Time
+	Profiles       string
+	Referrals      string
+	Items          []purgeLine
+	More           int
+}
+
+type purgeLine struct{ Kind, Key, Why string }
+
+// purgeList caps the items a purge page lists.
+const purgeList = 200
+
+func (s *Server) purgeOptions(actor string, dry bool) store.PurgeOptions {
+	now := s.db.Now()
+	return store.PurgeOptions{Before: now.Add(-s.opt.Retention.Profiles), ReferralBefore: now.Add(-s.opt.Retention.Referrals),
+		DryRun: dry, Actor: actor, Policy: fmt.Sprintf("web: personal data %s, referrals %s",
+			days(s.opt.Retention.Profiles), days(s.opt.Retention.Referrals))}
+}
+
+func days(d time.Duration) string { return fmt.Sprintf("%dd", int(d.Hours()/24)) }
+
+// purgePage shows what a purge with the server's retention would delete
+// (a dry run), with the button that does it.
+func (s *Server) purgePage(w http.ResponseWriter, r *http.Request, ss session) {
+	o := s.purgeOptions(ss.User, true)
+	res, err := s.db.Purge(o)
+	if err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
+	d := purgeData{Res: res, Before: o.Before, RefBef: o.ReferralBefore,
+		Profiles: days(s.opt.Retention.Profiles), Referrals: days(s.opt.Retention.Referrals)}
+	for _, l := range []struct {
+		kind  string
+		items []store.PurgeItem
+	}{{"referral", res.Referrals}, {"profile", res.Profiles}, {"post", res.Posts}} {
+		for _, it := range l.items {
+			if len(d.Items) == purgeList {
+				d.More++
+				continue
+			}
+			d.Items = append(d.Items, purgeLine{l.kind, it.Key, it.Why})
+		}
+	}
+	s.render(w, r, ss, http.StatusOK, "purge", "Purge", d)
+}
+
+// purge deletes what is past retention; the store writes the tombstone to
+// the audit log under the admin's name.
+func (s *Server) purge(w http.ResponseWriter, r *http.Request, ss session) {
+	if r.PostFormValue("confirm") != "yes" {
+		s.redirect(w, r, ss, "/purge", flash{Msg: "Tick the box to confirm the purge.", Error: true})
+		return
+	}
+	res, err := s.db.Purge(s.purgeOptions(ss.User, false))
+	if err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
+	s.log.Info().Str("user", ss.User).Int("profiles", len(res.Profiles)).Int("posts", len(res.Posts)).
+		Int("referrals", len(res.Referrals)).Msg("purge done")
+	s.redirect(w, r, ss, "/purge", flash{Msg: fmt.Sprintf("Purged %d profile(s), %d post(s) and %d referral(s); the tombstone is in the audit log.",
+		len(res.Profiles), len(res.Posts), len(res.Referrals))})
 }

@@ -528,3 +528,35 @@ func TestReportPages(t *testing.T) {
 	mustContain(t, body, "<svg", "Kent Police")
 	mustNotContain(t, body, "<script>alert(9)")
 }
+
+func TestPurgePage(t *testing.T) {
+	e := newEnv(t, Options{Retention: Retention{Profiles: 30 * 24 * time.Hour, Referrals: 365 * 24 * time.Hour}})
+	c := e.login("adam")
+	mustContain(t, c.body(c.get("/purge")), "Nothing is past retention.", "<strong>30d</strong>")
+	c.body(c.post("/review", url.Values{"post": {"html/103"}, "decision": {"dismiss"}, "reason": {"not a breach"}}))
+	e.clock.add(40 * 24 * time.Hour)
+	c = e.login("adam") // the old session expired with the clock
+	body := c.body(c.get("/purge"))
+	mustContain(t, body, `id="purge-plan"`, "html/103")
+	// Not confirmed: nothing happens.
+	c.body(c.post("/purge", url.Values{}))
+	if _, err := e.db.Post("html", "103"); err != nil {
+		t.Fatalf("purged without confirmation: %v", err)
+	}
+	c.body(c.post("/purge", url.Values{"confirm": {"yes"}}))
+	if _, err := e.db.Post("html", "103"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("dismissed post still there after the purge: %v", err)
+	}
+	mustContain(t, c.body(c.get("/purge")), "Purged", "Nothing is past retention.")
+	var tomb []string
+	e.db.AuditLog(1, func(a store.AuditEntry) error {
+		if a.Action == store.ActPurge {
+			tomb = append(tomb, a.Actor)
+		}
+		return nil
+	})
+	if strings.Join(tomb, ",") != "adam" {
+		t.Errorf("purge tombstones by %v", tomb)
+	}
+	mustNotContain(t, c.body(c.get("/queue?state=all")), "html/103")
+}

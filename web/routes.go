@@ -64,6 +64,8 @@ func (s *Server) table() []route {
 		{"POST /users", adminOnly, s.addUser},
 		{"POST /users/remove", adminOnly, s.removeUser},
 		{"POST /jobs/run", adminOnly, s.runJob},
+		{"GET /purge", adminOnly, s.purgePage},
+		{"POST /purge", adminOnly, s.purge},
 	}
 }
 

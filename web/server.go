@@ -41,11 +41,19 @@ type Options struct {
 	BcryptCost int
 	// Now is the clock (default time.Now); tests move it to expire sessions.
 	Now func() time.Time
+	// Retention is what an admin's purge applies (default 6 months for
+	// personal data, 6 years for referrals, as config.Retention).
+	Retention Retention
 	// Report tunes the visibility report (horizons, cannot-verify age).
 	Report report.Options
 	// Export configures the referral pack download; nil disables it (the
 	// referral page says how to enable it).
 	Export *ExportOptions
+}
+
+// Retention periods for purges.
+type Retention struct {
+	Profiles, Referrals time.Duration
 }
 
 // ExportOptions say how the server writes export packs.
@@ -99,6 +107,12 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Retention.Profiles <= 0 {
+		opt.Retention.Profiles = 180 * 24 * time.Hour
+	}
+	if opt.Retention.Referrals <= 0 {
+		opt.Retention.Referrals = 6 * 365 * 24 * time.Hour
 	}
 	if opt.Export != nil && (opt.Export.Key == nil || opt.Export.Dir == "") {
 		return nil, errors.New("web: export needs a signing key and a folder")

@@ -32,6 +32,8 @@ var samplePaths = map[string]struct {
 	"POST /referrals/{id}/pack":    {"/referrals/REF-2026-00001/pack", nil},
 	"GET /report":                  {"/report", nil},
 	"GET /report/print":            {"/report/print", nil},
+	"GET /purge":                   {"/purge", nil},
+	"POST /purge":                  {"/purge", url.Values{"confirm": {"no"}}},
 	"GET /audit":                   {"/audit", nil},
 	"GET /users":                   {"/users", nil},
 	"POST /users":                  {"/users", url.Values{"name": {"new"}, "role": {"reviewer"}, "password": {"short"}, "password2": {"short"}}},

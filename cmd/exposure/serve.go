@@ -28,7 +28,8 @@ func (a *app) serveCmd() *cobra.Command {
 		Long: `Run the web application on the database: a dashboard, the review queue with
 keyboard shortcuts, post and profile pages, the referral builder, the audit log
 and user management; admins download signed export packs (with the key from
-'exposure keys init'). While it runs it holds the database, so other commands
+'exposure keys init') and purge data past the retention in --config (default
+6 months for personal data, 6 years for referrals). While it runs it holds the database, so other commands
 tell you to use the web application; with --config it also runs the sweep and
 recheck on the config file's schedule.
 
@@ -83,11 +84,13 @@ in clear text. Sessions end after --session-idle without a request.`,
 				return err
 			}
 			var ropt report.Options
+			var keep web.Retention
 			if cfg != nil {
 				ropt.CannotVerifyAfter = cfg.Recheck.CannotVerifyAfter.D()
+				keep = web.Retention{Profiles: cfg.Retention.Profiles.D(), Referrals: cfg.Retention.Referrals.D()}
 			}
 			srv, err := web.New(web.Options{DB: db, Log: a.log, TLS: tls, BehindProxy: behindProxy,
-				TrustedOrigins: origins, Idle: idle, Jobs: jobs, Export: exp, Report: ropt})
+				TrustedOrigins: origins, Idle: idle, Jobs: jobs, Export: exp, Report: ropt, Retention: keep})
 			if err != nil {
 				return inputError{err}
 			}
