@@ -452,14 +452,11 @@ const maxNote = 2000
 func (s *Server) review(w http.ResponseWriter, r *http.Request, ss session) {
 	ref := r.PostFormValue("post")
 	platform, id, ok := strings.Cut(ref, "/")
-	back := localPath(r.PostFormValue("return"), "/queue")
 	if !ok || platform == "" || id == "" {
 		s.errorPage(w, r, ss, http.StatusBadRequest, "post: want PLATFORM/ID.")
 		return
 	}
-	if ok {
-		back = localPath(r.PostFormValue("return"), postURL(platform, id))
-	}
+	back := localPath(r.PostFormValue("return"), postURL(platform, id))
 	d := store.Decision(r.PostFormValue("decision"))
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	note := strings.TrimSpace(r.PostFormValue("note"))

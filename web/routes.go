@@ -120,6 +120,11 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		if s.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
+		if s.opt.Loopback && !loopbackHost(r.Host) {
+			s.log.Warn().Str("host", short(r.Host, 100)).Msg("request for a non-loopback host refused")
+			http.Error(w, "this server only answers requests to localhost", http.StatusMisdirectedRequest)
+			return
+		}
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
@@ -233,6 +238,20 @@ func (s *Server) clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// loopbackHost reports whether a Host header names this machine by a
+// loopback address or "localhost".
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // localPath accepts a redirect target only if it stays on this site.

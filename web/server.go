@@ -29,6 +29,10 @@ type Options struct {
 	// of a reverse proxy for the client address (rate limiting) and for
 	// whether the browser used HTTPS (Secure cookies).
 	BehindProxy bool
+	// Loopback says the server listens only on the loopback interface: it
+	// then answers only requests addressed to localhost or a loopback IP,
+	// so a web page whose DNS name is rebound to 127.0.0.1 cannot reach it.
+	Loopback bool
 	// TrustedOrigins are extra origins ("https://exposure.example") allowed
 	// to make state-changing requests, for a proxy that rewrites Host.
 	TrustedOrigins []string

@@ -331,6 +331,25 @@ func TestSecurityHeadersAndCookie(t *testing.T) {
 	}
 }
 
+func TestLoopbackHostOnly(t *testing.T) {
+	e := newEnv(t, Options{Loopback: true})
+	for host, want := range map[string]int{"": http.StatusOK, "localhost:8080": http.StatusOK, "[::1]:80": http.StatusOK,
+		"127.0.0.1": http.StatusOK, "evil.example": http.StatusMisdirectedRequest, "evil.example:8080": http.StatusMisdirectedRequest} {
+		req, _ := http.NewRequest("GET", e.ts.URL+"/login", nil)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %q: %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}
+
 func TestCheckAddr(t *testing.T) {
 	for _, tc := range []struct {
 		addr       string

@@ -89,7 +89,13 @@ in clear text. Sessions end after --session-idle without a request.`,
 				ropt.CannotVerifyAfter = cfg.Recheck.CannotVerifyAfter.D()
 				keep = web.Retention{Profiles: cfg.Retention.Profiles.D(), Referrals: cfg.Retention.Referrals.D()}
 			}
-			srv, err := web.New(web.Options{DB: db, Log: a.log, TLS: tls, BehindProxy: behindProxy,
+			// On loopback with no proxy in front, only requests addressed to
+			// this machine are answered (DNS rebinding).
+			loopback := false
+			if ta, ok := ln.Addr().(*net.TCPAddr); ok && ta.IP.IsLoopback() && !behindProxy {
+				loopback = true
+			}
+			srv, err := web.New(web.Options{DB: db, Log: a.log, TLS: tls, BehindProxy: behindProxy, Loopback: loopback,
 				TrustedOrigins: origins, Idle: idle, Jobs: jobs, Export: exp, Report: ropt, Retention: keep})
 			if err != nil {
 				return inputError{err}
