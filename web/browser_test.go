@@ -33,8 +33,8 @@ func chromiumPath() string {
 // CI, where it fails: the browser tests must run there.
 func browser(t *testing.T) (context.Context, *atomic.Int32) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("browser test skipped in -short mode (it always runs in CI)")
 	}
 	path := chromiumPath()
 	if _, err := os.Stat(path); err != nil {
