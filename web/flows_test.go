@@ -560,3 +560,44 @@ func TestPurgePage(t *testing.T) {
 	}
 	mustNotContain(t, c.body(c.get("/queue?state=all")), "html/103")
 }
+
+// TestQueuePatch checks that the reviewer's own decisions update the queue
+// index in place of a rebuild, and that the patched index is right.
+func TestQueuePatch(t *testing.T) {
+	e := newEnv(t, Options{})
+	c := e.login("rita")
+	queue := func(q string) string { return strings.Join(queueIDs(c.body(c.get("/queue"+q))), " ") }
+	if got := queue(""); got != "twitter/100 twitter/101 twitter/102 html/103" {
+		t.Fatalf("queue: %s", got)
+	}
+	builds, _ := e.srv.queue.stats()
+	c.body(c.post("/review", url.Values{"post": {"twitter/101"}, "decision": {"confirm"}}))
+	if got := queue(""); got != "twitter/100 twitter/102 html/103" {
+		t.Fatalf("after confirm: %s", got)
+	}
+	if got := queue("?state=confirmed"); got != "twitter/101" {
+		t.Fatalf("confirmed: %s", got)
+	}
+	// Re-categorising changes the score order: the patch re-sorts.
+	c.body(c.post("/review", url.Values{"post": {"twitter/102"}, "decision": {"recategorise"}, "categories": {"political"}}))
+	if got := queue(""); got != "twitter/100 html/103 twitter/102" {
+		t.Fatalf("after recategorise: %s", got)
+	}
+	mustContain(t, c.body(c.get("/queue?category=political")), "twitter/102", "political 0.00")
+	c.body(c.post("/referrals", url.Values{"force": {"Kent Police"}, "post": {"twitter/101"}}))
+	if got := queue("?state=referred"); got != "twitter/101" {
+		t.Fatalf("referred: %s", got)
+	}
+	if b, p := e.srv.queue.stats(); b != builds || p != 3 {
+		t.Errorf("%d rebuilds and %d patches after three decisions, want 0 and 3", b-builds, p)
+	}
+	// A write from elsewhere between two of ours forces a rebuild.
+	seed(t, e.db, []seedPost{{id: "300", text: "from a sweep", cat: "offensive", force: "Kent Police", handle: "x", score: 0.5}})
+	c.body(c.post("/review", url.Values{"post": {"twitter/100"}, "decision": {"confirm"}}))
+	if got := queue(""); got != "html/103 twitter/300 twitter/102" {
+		t.Fatalf("after an outside write: %s", got)
+	}
+	if b, _ := e.srv.queue.stats(); b != builds+1 {
+		t.Errorf("%d rebuilds after an outside write, want 1", b-builds)
+	}
+}

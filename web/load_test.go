@@ -99,3 +99,18 @@ func loadServer(b *testing.B, n int) (string, string) {
 	}
 	return ts.URL, cookie
 }
+
+// BenchmarkQueueRebuild is the cost of rebuilding the queue index after a
+// write, with 10,000 flags: the first queue page after each decision pays it.
+func BenchmarkQueueRebuild(b *testing.B) {
+	db := openDB(b)
+	seed(b, db, manyPosts(10_000))
+	c := &queueCache{db: db}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.cur.Store(nil)
+		if _, err := c.get(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

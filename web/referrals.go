@@ -132,6 +132,11 @@ func (s *Server) createReferral(w http.ResponseWriter, r *http.Request, ss sessi
 		bad("Tick at least one confirmed flag to refer.")
 		return
 	}
+	before, err := s.db.Version()
+	if err != nil {
+		s.fail(w, r, ss, err)
+		return
+	}
 	ref, err := s.db.CreateReferral(store.NewReferral{Force: force, CreatedBy: ss.User, Unit: unit,
 		Authority: authority, Note: note, Posts: posts})
 	switch {
@@ -143,6 +148,17 @@ func (s *Server) createReferral(w http.ResponseWriter, r *http.Request, ss sessi
 	case err != nil:
 		s.fail(w, r, ss, err)
 		return
+	}
+	if after, err := s.db.Version(); err == nil {
+		var flags []store.Flag
+		for _, k := range ref.Posts {
+			if f, err := s.db.Flag(k.Platform, k.PostID); err == nil {
+				flags = append(flags, f)
+			}
+		}
+		if len(flags) == len(ref.Posts) {
+			s.queue.patch(before, after, flags...)
+		}
 	}
 	s.log.Info().Str("user", ss.User).Str("referral", ref.ID).Int("posts", len(ref.Posts)).Msg("referral created")
 	s.redirect(w, r, ss, "/referrals/"+url.PathEscape(ref.ID),

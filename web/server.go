@@ -200,7 +200,19 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, certFile, keyFile s
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	if serr := s.Close(); serr != nil && err == nil {
+		err = serr
+	}
 	return err
+}
+
+// Close saves the sessions' last-seen times so that a restart keeps
+// reviewers signed in. Serve calls it on the way out.
+func (s *Server) Close() error {
+	if err := s.sessions.save(); err != nil {
+		return fmt.Errorf("web: save sessions: %w", err)
+	}
+	return nil
 }
 
 // CheckAddr refuses to listen beyond the loopback interface unless the

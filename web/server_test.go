@@ -176,8 +176,15 @@ func TestSessionExpiry(t *testing.T) {
 	}
 	e.clock.add(10 * time.Minute) // 2h06 since sign-in
 	expired("past the absolute lifetime")
-	// Sessions survive a restart of the server (they are in the store).
+	// Sessions survive a restart of the server: they are in the store, and
+	// their last-seen times are saved on the way out.
 	c = e.login("rita")
+	e.clock.add(20 * time.Minute)
+	ok("20 minutes in")
+	if err := e.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.add(20 * time.Minute) // 40 since sign-in, 20 since last seen
 	srv2, err := New(Options{DB: e.db, Now: e.clock.now, Idle: 30 * time.Minute})
 	if err != nil {
 		t.Fatal(err)

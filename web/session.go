@@ -22,9 +22,6 @@ type session struct {
 	CSRF    string    `json:"csrf"`
 	Created time.Time `json:"created"`
 	Seen    time.Time `json:"seen"`
-	// saved is when Seen was last written to the store; touches are
-	// written at most once a minute so reading pages does not write.
-	saved time.Time
 	// token is the cookie value of the request's session (not stored).
 	token string
 	// flash is a one-time message for the next page (not stored).
@@ -47,9 +44,6 @@ type sessions struct {
 	byToken map[string]*session // key: hex SHA-256 of the token
 }
 
-// touchEvery bounds how often a session's last-seen time is persisted.
-const touchEvery = time.Minute
-
 func newSessions(db *store.DB, idle, maxAge time.Duration, now time.Time) (*sessions, error) {
 	s := &sessions{kv: db.KV("sessions"), idle: idle, maxAge: maxAge, byToken: map[string]*session{}}
 	var stale [][]byte
@@ -59,7 +53,6 @@ func newSessions(db *store.DB, idle, maxAge time.Duration, now time.Time) (*sess
 			stale = append(stale, k)
 			return nil
 		}
-		ss.saved = ss.Seen
 		s.byToken[string(k)] = &ss
 		return nil
 	})
@@ -92,7 +85,7 @@ func randomToken() string {
 // create starts a session and returns its cookie token.
 func (s *sessions) create(u User, now time.Time) (string, *session, error) {
 	token := randomToken()
-	ss := &session{User: u.Name, Role: u.Role, CSRF: randomToken(), Created: now, Seen: now, saved: now}
+	ss := &session{User: u.Name, Role: u.Role, CSRF: randomToken(), Created: now, Seen: now}
 	raw, _ := json.Marshal(ss)
 	key := tokenKey(token)
 	if err := s.kv.Put([]byte(key), raw); err != nil {
@@ -135,18 +128,29 @@ func (s *sessions) get(token string, now time.Time) (session, bool) {
 		return session{}, false
 	}
 	ss.Seen = now
-	var raw []byte
-	if now.Sub(ss.saved) >= touchEvery {
-		ss.saved = now
-		raw, _ = json.Marshal(ss)
-	}
 	out := *ss
 	s.mu.Unlock()
-	if raw != nil {
-		// Idempotent: rewriting the same record twice is harmless.
-		_ = s.kv.PutBatch([]byte(key), raw)
-	}
 	return out, true
+}
+
+// save writes every live session's last-seen time to the store, so that a
+// restarted server keeps them signed in. It runs at shutdown rather than
+// on each request: a write per page view would make every page a disk
+// write and would change the store's version, which the queue index
+// keys on. After a crash, sessions simply expire sooner.
+func (s *sessions) save() error {
+	s.mu.Lock()
+	raw := make(map[string][]byte, len(s.byToken))
+	for k, ss := range s.byToken {
+		raw[k], _ = json.Marshal(ss)
+	}
+	s.mu.Unlock()
+	for k, v := range raw {
+		if err := s.kv.Put([]byte(k), v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // setFlash keeps a message for the session's next page.
