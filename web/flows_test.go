@@ -601,3 +601,17 @@ func TestQueuePatch(t *testing.T) {
 		t.Errorf("%d rebuilds after an outside write, want 1", b-builds)
 	}
 }
+
+func TestPostPageNext(t *testing.T) {
+	e := newEnv(t, Options{})
+	c := e.login("rita")
+	body := c.body(c.get("/post/twitter/100"))
+	mustContain(t, body, `<a href="/post/twitter/101" rel="next">`, `name="return" value="/post/twitter/101"`)
+	resp := c.post("/review", url.Values{"post": {"twitter/100"}, "decision": {"confirm"}, "return": {"/post/twitter/101"}})
+	c.body(resp)
+	if loc := resp.Header.Get("Location"); loc != "/post/twitter/101" {
+		t.Errorf("after deciding on the post page: %s", loc)
+	}
+	// The last new flag has no next one.
+	mustNotContain(t, c.body(c.get("/post/html/103")), `rel="next"`)
+}

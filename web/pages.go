@@ -119,17 +119,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, ss session) {
 }
 
 type postData struct {
-	Post      store.Post
-	Flag      store.Flag
-	Text      []Segment
-	Repost    []Segment
-	Live      string
-	Profile   *store.Profile
-	Reviews   []store.Review
-	Checks    []store.Check
-	Scores    []catScore
-	Evidence  []evidenceRow
-	Return    string
+	Post     store.Post
+	Flag     store.Flag
+	Text     []Segment
+	Repost   []Segment
+	Live     string
+	Profile  *store.Profile
+	Reviews  []store.Review
+	Checks   []store.Check
+	Scores   []catScore
+	Evidence []evidenceRow
+	Return   string
+	// Next is the next new flag in the queue's order; a decision made
+	// here goes on to it.
+	Next      string
 	CanDecide bool
 }
 
@@ -180,6 +183,19 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request, ss session) {
 	}
 	d := postData{Post: p, Flag: f, Text: Highlight(p.Text, f.Evidence), Evidence: evidenceRows(p.Text, f.Evidence), Live: liveURL(p.URL),
 		Return: postURL(platform, id), CanDecide: f.State != store.FlagReferred}
+	if idx, err := s.queue.get(); err == nil {
+		if i, ok := idx.pos[store.PostKey{Platform: platform, PostID: id}]; ok {
+			news := idx.byState[store.FlagNew]
+			at := sort.SearchInts(news, i)
+			if at < len(news) && news[at] == i {
+				at++
+			}
+			if at < len(news) {
+				n := &idx.items[news[at]]
+				d.Next = postURL(n.Platform, n.PostID)
+			}
+		}
+	}
 	if p.Repost && p.RepostText != "" {
 		d.Repost = Highlight(p.RepostText, nil)
 	}

@@ -52,6 +52,12 @@
     if (a) window.location.assign(a.href);
   }
 
+  // On a post page, j goes to the next new flag.
+  function nextPost() {
+    var a = document.querySelector("a[rel=next]");
+    if (a) window.location.assign(a.href);
+  }
+
   function start() {
     var list = items();
     if (list.length > 0) {
@@ -75,6 +81,7 @@
       switch (e.key) {
         case "j": case "ArrowDown":
           if (items().length) { select(cur + 1, true); e.preventDefault(); }
+          else if (e.key === "j") nextPost();
           break;
         case "k": case "ArrowUp":
           if (items().length) { select(cur - 1, true); e.preventDefault(); }
