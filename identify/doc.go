@@ -2,6 +2,26 @@
 // member of a police force in scope (SPEC.md, "Identity: who is in scope"),
 // with the status, role, force and the words that decided it.
 //
-// A Detector is built once from the force and identity rules and is safe for
-// concurrent use.
+// The rules are two files an analyst can edit: forces.yaml (forces, aliases,
+// Welsh names, handles, places, which bodies are out of scope or abroad) and
+// identity.yaml (roles, police words, modifiers such as "ex-" and "wife of",
+// corporate wording, look-alike classes, discovery phrases). Load compiles
+// both into one trie over word ids, so reading a profile is a single pass
+// over its words whatever the size of the rules; a rule error names its
+// file and line.
+//
+// Reading a profile: the bio, name, handle and location are normalised
+// (case, accents, fancy Unicode letters, camelCase and collar numbers such
+// as "PC1234") and matched longest phrase first. Modifiers then change what
+// follows or precedes them: a former officer, a family member's role, an
+// aspiring applicant, a denial. The decision takes, in order: parody and
+// disclaimers, police abroad, corporate accounts, a role the owner claims now,
+// a role they held, and otherwise the look-alike class that explains the
+// profile. A force is attributed by aliases and handles before places, and
+// the location field before the bio; a place shared by several areas
+// attributes nothing alone.
+//
+// A Detector is immutable after Load and safe for concurrent use; scratch
+// space comes from a sync.Pool, so Identify makes one allocation (the
+// evidence) per profile. The package does no I/O beyond reading the rules.
 package identify

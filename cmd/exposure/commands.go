@@ -29,6 +29,7 @@ func (a *app) commands() []*cobra.Command {
 		a.userCmd(),
 		a.versionCmd(),
 		a.sitesCmd(),
+		a.identifyCmd(),
 	}
 }
 

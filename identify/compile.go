@@ -1,0 +1,349 @@
+package identify
+
+import (
+	"fmt"
+	"strings"
+)
+
+// kind is what a phrase of the rules means.
+type kind uint8
+
+const (
+	kNone      kind = iota
+	kRole           // claims a role
+	kContext        // the profile is about policing
+	kServing        // with a force: works there; before a role: current
+	kCurrent        // before a role: held now
+	kMod            // changes the roles and forces near it
+	kFormer         // profile-wide: has left the police
+	kCorporate      // official-account wording
+	kLookalike      // a class of profile that talks about police
+	kAbroad         // police words from abroad
+	kAlias          // names a force
+	kWeakAlias      // names a force when capitalised in a police profile
+	kHandle         // a force's official handle
+	kPlace          // a town of a force area
+	kWeakPlace      // a town whose name is also a word, when capitalised
+	kAmbiguous      // a place shared by several areas: attributes nothing
+)
+
+var kindNames = [...]string{"", "role", "context", "serving", "current", "modifier", "former", "corporate",
+	"look-alike", "abroad", "force alias", "weak force alias", "force handle", "place", "weak place", "ambiguous place"}
+
+func (k kind) String() string { return kindNames[k] }
+
+type modKind uint8
+
+const (
+	mFormer modKind = iota
+	mFamily
+	mClients
+	mAspiring
+	mNegation
+	nMods
+)
+
+var modNames = [...]string{"former", "family", "clients", "aspiring", "negation"}
+
+// Modifier directions.
+const (
+	dirBefore uint8 = 1 << iota
+	dirAfter
+	dirPossessive // after a possessive only: "copper's dad"
+)
+
+// Case a weak phrase needs in the text.
+const (
+	caseAny uint8 = iota
+	caseTitle
+	caseUpper
+)
+
+// entry is one compiled phrase.
+type entry struct {
+	kind    kind
+	role    Role
+	strong  bool
+	mod     modKind
+	dir     uint8
+	weight  int8
+	class   int16
+	force   int32
+	caseReq uint8
+	police  bool   // a former or corporate phrase with a police word ("30 years in the police")
+	weak    string // spelling of a weak alias or place, for its case
+	text    string // as written in the rules
+	file    string
+	line    int
+}
+
+func (e *entry) describe(d *Detector) string {
+	switch e.kind {
+	case kRole:
+		s := "weak"
+		if e.strong {
+			s = "strong"
+		}
+		return fmt.Sprintf("role %s (%s)", e.role, s)
+	case kMod:
+		return modNames[e.mod] + " modifier"
+	case kLookalike:
+		return "look-alike " + d.classes[e.class].name
+	case kCorporate:
+		return fmt.Sprintf("corporate wording (weight %d)", e.weight)
+	case kAlias, kWeakAlias, kHandle, kPlace, kWeakPlace:
+		return fmt.Sprintf("%s of %s", e.kind, d.forces[e.force].Name)
+	}
+	return e.kind.String()
+}
+
+// class is a look-alike class.
+type class struct {
+	name, reason string
+	override     bool
+}
+
+// Word flags: word lists that are not phrases.
+const (
+	wSkip uint16 = 1 << iota
+	wStop
+	wPersonal
+	wUnit
+	wQualifier
+	wCode
+)
+
+// numWord stands for any number in a phrase; wildNum is its edge label.
+const (
+	numWord       = "<n>"
+	wildNum int32 = 1 << 30
+)
+
+type keyDef struct {
+	entry  int32
+	joined bool // the one-word form of a longer phrase
+}
+
+type builder struct {
+	vocab     map[string]int32
+	wordFlags []uint16
+	edges     map[uint64]int32
+	term      []int32
+	entries   []entry
+	keys      map[string]keyDef
+
+	forceList  []ForceInfo
+	forceNames []posString
+	official   map[string]int32
+	classes    []class
+	modReason  [nMods]string
+	codes      map[string]bool
+	search     []string
+}
+
+func newBuilder() *builder {
+	return &builder{
+		vocab:    map[string]int32{},
+		edges:    map[uint64]int32{},
+		term:     []int32{-1},
+		keys:     map[string]keyDef{},
+		official: map[string]int32{},
+		codes:    map[string]bool{},
+	}
+}
+
+func (b *builder) wordID(w string) int32 {
+	if id, ok := b.vocab[w]; ok {
+		return id
+	}
+	id := int32(len(b.wordFlags))
+	b.vocab[w] = id
+	b.wordFlags = append(b.wordFlags, 0)
+	return id
+}
+
+// phraseWords normalises a rule phrase the way profile text is read, minus
+// the camelCase split: "Avon & Somerset" is [avon and somerset], "PC #" is
+// [pc #].
+func phraseWords(s string) (words []string, hasNum bool) {
+	var sc scanner
+	var c collector
+	for _, part := range strings.Fields(s) {
+		if part == numWord {
+			c.words = append(c.words, numWord)
+			hasNum = true
+			continue
+		}
+		sc.scan(part, &c)
+	}
+	return c.words, hasNum
+}
+
+type collector struct{ words []string }
+
+func (c *collector) run(norm []byte, _ []uint8, _ []int32, _ int32, _ uint8) {
+	c.words = append(c.words, string(norm))
+}
+
+func phraseKey(s string) (string, []string) {
+	ws, _ := phraseWords(strings.TrimPrefix(strings.TrimSpace(s), "@"))
+	return strings.Join(ws, " "), ws
+}
+
+// phrase adds one phrase of the rules. A phrase already defined is an
+// error naming both places, except a modifier listed both before and after.
+func (b *builder) phrase(file string, p posString, e entry) error {
+	words, hasNum := phraseWords(p.s)
+	if len(words) == 0 {
+		return &RuleError{file, p.line, fmt.Sprintf("%q has no words", p.s)}
+	}
+	if len(words) > 12 {
+		return &RuleError{file, p.line, fmt.Sprintf("%q: a phrase has at most 12 words", p.s)}
+	}
+	if len(words) == 1 && words[0] == numWord {
+		return &RuleError{file, p.line, fmt.Sprintf("%q: a phrase needs a word besides <n>", p.s)}
+	}
+	e.text, e.file, e.line = p.s, file, p.line
+	if e.weak != "" {
+		e.caseReq = caseTitle
+		if isCapitals(e.weak) {
+			e.caseReq = caseUpper
+		}
+	}
+	key := strings.Join(words, " ")
+	if d, ok := b.keys[key]; ok {
+		old := &b.entries[d.entry]
+		switch {
+		case d.joined:
+			// An explicit phrase beats the one-word form of another.
+		case old.kind == kMod && e.kind == kMod && old.mod == e.mod && old.dir&e.dir == 0:
+			old.dir |= e.dir
+			return nil
+		default:
+			what := old.kind.String()
+			if old.kind == kAlias || old.kind == kPlace || old.kind == kHandle || old.kind == kWeakAlias || old.kind == kWeakPlace {
+				what += " of " + b.forceList[old.force].Name
+			}
+			if old.kind == kLookalike {
+				what += " " + b.classes[old.class].name
+			}
+			return &RuleError{file, p.line, fmt.Sprintf("%q is already defined at %s:%d (%s)", p.s, old.file, old.line, what)}
+		}
+	}
+	idx := int32(len(b.entries))
+	b.entries = append(b.entries, e)
+	b.insert(words, idx)
+	b.keys[key] = keyDef{entry: idx}
+	if len(words) > 1 && !hasNum {
+		j := strings.Join(words, "")
+		if _, ok := b.keys[j]; !ok {
+			b.insert([]string{j}, idx)
+			b.keys[j] = keyDef{entry: idx, joined: true}
+		}
+	}
+	return nil
+}
+
+func isCapitals(s string) bool {
+	n := 0
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' {
+			return false
+		}
+		if r >= 'A' && r <= 'Z' {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+func (b *builder) insert(words []string, idx int32) {
+	node := int32(0)
+	for _, w := range words {
+		id := wildNum
+		if w != numWord {
+			id = b.wordID(w)
+		}
+		k := edgeKey(node, id)
+		next, ok := b.edges[k]
+		if !ok {
+			next = int32(len(b.term))
+			b.term = append(b.term, -1)
+			b.edges[k] = next
+		}
+		node = next
+	}
+	b.term[node] = idx
+}
+
+func edgeKey(node, id int32) uint64 { return uint64(uint32(node))<<32 | uint64(uint32(id)) }
+
+func (b *builder) finish(version string) *Detector {
+	for c := range b.codes {
+		b.wordFlags[b.wordID(c)] |= wCode
+	}
+	// A former or corporate phrase that has a police word in it is about
+	// policing.
+	for key, kd := range b.keys {
+		e := &b.entries[kd.entry]
+		if kd.joined || (e.kind != kFormer && e.kind != kCorporate) {
+			continue
+		}
+		for _, w := range strings.Fields(key) {
+			if o, ok := b.keys[w]; ok && !o.joined {
+				if k := b.entries[o.entry].kind; k == kContext || k == kRole || k == kAlias {
+					e.police = true
+				}
+			}
+		}
+	}
+	d := &Detector{
+		version:   version,
+		vocab:     b.vocab,
+		wordFlags: b.wordFlags,
+		edges:     map[uint64]int32{},
+		term:      b.term,
+		entries:   b.entries,
+		forces:    b.forceList,
+		official:  b.official,
+		classes:   b.classes,
+		modReason: b.modReason,
+		search:    b.search,
+		byName:    map[string]int32{},
+		rootNum:   -1,
+		idA:       -1,
+		idAn:      -1,
+	}
+	if id, ok := b.vocab["a"]; ok {
+		d.idA = id
+	}
+	if id, ok := b.vocab["an"]; ok {
+		d.idAn = id
+	}
+	d.rootNext = make([]int32, len(b.wordFlags))
+	for i := range d.rootNext {
+		d.rootNext[i] = -1
+	}
+	for k, v := range b.edges {
+		node, id := int32(k>>32), int32(uint32(k))
+		switch {
+		case node == 0 && id == wildNum:
+			d.rootNum = v
+		case node == 0:
+			d.rootNext[id] = v
+		default:
+			d.edges[k] = v
+		}
+	}
+	for i, f := range b.forceList {
+		names := append([]string{f.Name}, f.Aliases...)
+		names = append(names, f.WeakAliases...)
+		names = append(names, f.Handles...)
+		for _, n := range names {
+			key, ws := phraseKey(n)
+			d.byName[key] = int32(i)
+			d.byName[strings.Join(ws, "")] = int32(i)
+		}
+	}
+	return d
+}

@@ -1,0 +1,681 @@
+package identify
+
+import (
+	"fmt"
+	"strings"
+)
+
+// facts are what the units of one profile say, before any decision.
+type facts struct {
+	context     bool // a police word the owner uses of themselves
+	abroadTerm  bool // a police word from abroad
+	selfForce   bool // names a force as theirs
+	anyRole     bool // a role in any state
+	strongRole  bool // a strong role of their own
+	ukPlace     bool // a town of a UK force area
+	anyForce    bool // a force named in any state
+	police      bool // the profile is about policing at all
+	serving     int  // first serving phrase of their own, or -1
+	selfRole    int  // the role they claim now, or -1
+	current     bool // a role of theirs marked "now"
+	formerRole  int  // a role they held, or -1
+	formerClaim int  // a phrase that says former police on its own, or -1
+	formerProf  int  // a profile-wide former phrase or dangling modifier, or -1
+	formerForce int  // a force they were in, or -1
+}
+
+func (d *Detector) decide(w *work, p Profile, lines *[]string) Result {
+	d.prepare(w, p)
+	w.modify()
+	f := w.facts()
+	if lines != nil {
+		w.explainUnits(lines)
+	}
+	r := d.verdict(w, &f, p)
+	r.Evidence = w.evidence()
+	if lines != nil {
+		msg := fmt.Sprintf("decision: %s", r.Status)
+		if r.InScope {
+			msg += ", in scope, force " + r.Force
+		} else {
+			msg += ", out of scope: " + r.Reason
+		}
+		*lines = append(*lines, msg)
+	}
+	return r
+}
+
+func (w *work) facts() facts {
+	f := facts{serving: -1, selfRole: -1, formerRole: -1, formerClaim: -1, formerProf: -1, formerForce: -1}
+	units := w.units
+	d := w.d
+	for i := range units {
+		u := &units[i]
+		e := w.entry(u)
+		if e == nil {
+			continue
+		}
+		switch e.kind {
+		case kContext:
+			f.police = true
+			if u.state == stSelf {
+				f.context = true
+			}
+		case kAbroad:
+			f.police = true
+			if u.state == stSelf {
+				f.context, f.abroadTerm = true, true
+			}
+		case kAlias, kHandle:
+			f.police, f.anyForce = true, true
+			if u.state == stSelf {
+				f.selfForce = true
+			}
+		case kRole:
+			f.anyRole, f.police = true, true
+			if u.state == stSelf && e.strong {
+				f.strongRole = true
+			}
+		case kPlace, kWeakPlace:
+			if !d.forces[e.force].Abroad {
+				f.ukPlace = true
+			}
+		case kServing:
+			if u.state == stSelf && f.serving < 0 {
+				f.serving = i
+			}
+		case kCorporate:
+			// "Neighbourhood policing team sergeant": police words inside.
+			if e.police && u.state == stSelf {
+				f.context, f.police = true, true
+			}
+		case kFormer:
+			if e.strong {
+				// "Left the police", "ex-job": about policing, like a police word.
+				f.police, f.context = true, true
+				if f.formerClaim < 0 {
+					f.formerClaim = i
+				}
+			} else if f.formerProf < 0 {
+				f.formerProf = i
+			}
+			if e.police {
+				f.police = true
+			}
+		}
+	}
+	for i := range units {
+		u := &units[i]
+		e := w.entry(u)
+		if e == nil {
+			continue
+		}
+		switch {
+		case e.kind == kWeakAlias && w.weakAliasOK(i, &f):
+			f.police, f.anyForce = true, true
+			if u.state == stSelf {
+				f.selfForce = true
+			}
+		case e.kind == kMod && e.mod == mFormer && !u.used && f.formerProf < 0 && !w.aboutOthers(i):
+			f.formerProf = i
+		}
+	}
+	for i := range units {
+		u := &units[i]
+		e := w.entry(u)
+		if e == nil {
+			continue
+		}
+		switch e.kind {
+		case kRole:
+			if !w.validRole(i, e, &f) {
+				continue
+			}
+			switch u.state {
+			case stSelf:
+				if f.selfRole < 0 || (w.entry(&units[f.selfRole]).role == Unknown && e.role != Unknown) {
+					f.selfRole = i
+				}
+				if u.current {
+					f.current = true
+				}
+			case stFormer:
+				if f.formerRole < 0 {
+					f.formerRole = i
+				}
+			}
+		case kAlias, kHandle, kWeakAlias, kContext:
+			if u.state == stFormer && f.formerForce < 0 && (e.kind != kWeakAlias || w.weakAliasOK(i, &f)) {
+				f.formerForce = i
+			}
+		}
+	}
+	if !f.police {
+		f.formerProf = -1
+	}
+	return f
+}
+
+// aboutOthers reports whether the sentence around unit i is about someone
+// else's role ("My dad was a DC too (rtd)"), so that a loose "rtd" in it is
+// not the owner's.
+func (w *work) aboutOthers(i int) bool {
+	units := w.units
+	same := func(k int) bool { return units[k].field == units[i].field }
+	lo, hi := i, i+1
+	for lo > 0 && units[lo].flags&fHard == 0 && same(lo-1) {
+		lo--
+	}
+	for hi < len(units) && units[hi].flags&fHard == 0 && same(hi) {
+		hi++
+	}
+	for k := lo; k < hi; k++ {
+		if units[k].state == stOther {
+			return true
+		}
+	}
+	return false
+}
+
+// weakAliasOK: "Met" names the force only in a profile about policing, or
+// right after a serving phrase ("proud member of the Met").
+func (w *work) weakAliasOK(i int, f *facts) bool {
+	units := w.units
+	u := &units[i]
+	if f.anyRole || f.context || f.selfForce || u.state == stFormer {
+		return true
+	}
+	for k := i - 1; k >= 0 && units[k].field == u.field; k-- {
+		if units[k+1].flags&fHard != 0 {
+			return false
+		}
+		e := w.entry(&units[k])
+		if e == nil && w.word(&units[k])&wSkip != 0 {
+			continue
+		}
+		return e != nil && e.kind == kServing
+	}
+	return false
+}
+
+// validRole: a weak role ("PC", "sergeant") needs support. A role the owner
+// held, or someone else holds, may lean on a force named in the same way
+// ("Ex-GMP PC").
+func (w *work) validRole(i int, e *entry, f *facts) bool {
+	u := &w.units[i]
+	if e.strong || f.selfForce || f.context || f.strongRole || (u.state != stSelf && f.anyForce) {
+		return true
+	}
+	first := &w.toks[u.t0]
+	// "PC Smith" as a display name: a rank and a surname.
+	if u.field == fieldName && first.flags&fUpper != 0 && int(u.t1) < len(w.toks) {
+		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
+			next.flags&fTitle != 0 && next.id < 0 && e.role == Officer {
+			return true
+		}
+	}
+	// "Ex-DCI": an abbreviated rank someone held.
+	if u.state == stFormer && first.flags&fUpper != 0 {
+		return true
+	}
+	if !f.ukPlace {
+		return false
+	}
+	// With a town of a force area: a rank in capitals ("PC. Hull."), one
+	// held formerly ("Retired Inspector, Preston"), one standing alone as
+	// an item ("Cop. Dad. Bradford.") or one with an article ("just a
+	// bobby").
+	if first.flags&fUpper != 0 || u.state == stFormer {
+		return true
+	}
+	// Standing alone or after an article, only a rank: "Analyst. Leeds."
+	// says nothing about the police.
+	if e.role != Officer {
+		return false
+	}
+	// "Cop in Leeds": a rank, then in or at a town of a force area.
+	if k := i + 1; k+1 < len(w.units) && w.units[k].field == u.field && w.units[k+1].field == u.field &&
+		w.units[k].flags&fHard == 0 && w.units[k+1].flags&fHard == 0 && w.units[k].e < 0 && w.word(&w.units[k])&wSkip != 0 {
+		if pe := w.entry(&w.units[k+1]); pe != nil && (pe.kind == kPlace || pe.kind == kWeakPlace) && !w.d.forces[pe.force].Abroad {
+			return true
+		}
+	}
+	if first.flags&fHard != 0 && (int(u.t1) == len(w.toks) || w.toks[u.t1].flags&fHard != 0 || w.toks[u.t1].field != first.field) {
+		return true
+	}
+	if u.t0 > 0 {
+		prev := &w.toks[u.t0-1]
+		if prev.field == first.field && prev.flags&fHard == 0 && (prev.id == w.d.idA || prev.id == w.d.idAn) && prev.id >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
+	units := w.units
+	no := func(st Status, reason string) Result {
+		return Result{Status: st, Role: Unknown, Reason: reason}
+	}
+	// Parody and disclaimers reject whatever else the profile says.
+	for i := range units {
+		if e := w.entry(&units[i]); e != nil && e.kind == kLookalike && d.classes[e.class].override {
+			w.ev = append(w.ev, int32(i))
+			return no(NotPolice, d.classes[e.class].reason)
+		}
+	}
+	if f.selfRole < 0 {
+		for i := range units {
+			if u := &units[i]; u.state == stNegated {
+				w.ev = append(w.ev, u.by, int32(i))
+				return no(NotPolice, d.modReason[mNegation])
+			}
+		}
+	}
+
+	best, explicit := w.vote(f)
+	abroad := best == len(d.forces) || best >= 0 && d.forces[best].Abroad && !d.forces[best].InScope
+	if f.abroadTerm && !(explicit && best >= 0 && best < len(d.forces) && !d.forces[best].Abroad) {
+		abroad = true
+	}
+
+	if w.corporate(p) {
+		if abroad {
+			return no(NotPolice, ReasonAbroad)
+		}
+		return no(Corporate, ReasonCorporate)
+	}
+
+	claim := f.selfRole >= 0 || (f.selfForce && f.serving >= 0)
+	strongFormer := f.formerRole >= 0 || f.formerClaim >= 0 || f.formerProf >= 0
+	switch {
+	case claim && (f.current || !strongFormer):
+		r := Result{Status: Serving, Role: Unknown}
+		if f.selfRole >= 0 {
+			r.Role = w.entry(&units[f.selfRole]).role
+			w.ev = append(w.ev, int32(f.selfRole))
+		} else {
+			w.ev = append(w.ev, int32(f.serving))
+		}
+		if abroad {
+			w.voteEvidence(best)
+			return no(NotPolice, ReasonAbroad)
+		}
+		if best >= 0 && !d.forces[best].InScope {
+			w.voteEvidence(best)
+			r.Reason = ReasonNotInRules
+			return r
+		}
+		r.InScope, r.Force = true, "unknown"
+		if best >= 0 {
+			r.Force = d.forces[best].Name
+			w.voteEvidence(best)
+		}
+		return r
+	case strongFormer || f.formerForce >= 0:
+		// A former officer living abroad ("retired in Spain") is not police
+		// abroad: only a force or police word from abroad says so.
+		if abroad && (explicit || f.abroadTerm) {
+			w.voteEvidence(best)
+			return no(NotPolice, ReasonAbroad)
+		}
+		r := no(Former, ReasonFormer)
+		for _, i := range []int{f.formerRole, f.formerClaim, f.formerProf, f.formerForce} {
+			if i >= 0 {
+				if by := units[i].by; by >= 0 {
+					w.ev = append(w.ev, by)
+				}
+				w.ev = append(w.ev, int32(i))
+			}
+		}
+		switch {
+		case f.formerRole >= 0:
+			r.Role = w.entry(&units[f.formerRole]).role
+		case f.selfRole >= 0:
+			r.Role = w.entry(&units[f.selfRole]).role
+		}
+		return r
+	}
+	if abroad && f.police {
+		w.voteEvidence(best)
+		return no(NotPolice, ReasonAbroad)
+	}
+	return no(NotPolice, w.rejection(f))
+}
+
+// rejection says why a profile that claims no police role of its own is out:
+// whose role it mentions, or which look-alike it is.
+func (w *work) rejection(f *facts) string {
+	d := w.d
+	for i := range w.units {
+		u := &w.units[i]
+		e := w.entry(u)
+		if e == nil || !subject(e.kind) || (u.state != stOther && u.state != stAspiring) || u.by < 0 {
+			continue
+		}
+		w.ev = append(w.ev, u.by, int32(i))
+		switch be := w.entry(&w.units[u.by]); {
+		case be.kind == kLookalike:
+			return d.classes[be.class].reason
+		default:
+			return d.modReason[be.mod]
+		}
+	}
+	for i := range w.units {
+		if e := w.entry(&w.units[i]); e != nil && e.kind == kLookalike {
+			w.ev = append(w.ev, int32(i))
+			return d.classes[e.class].reason
+		}
+	}
+	if f.police {
+		for i := range w.units {
+			if e := w.entry(&w.units[i]); e != nil && e.kind == kMod && e.mod == mAspiring {
+				w.ev = append(w.ev, int32(i))
+				return d.modReason[mAspiring]
+			}
+		}
+	}
+	return ReasonNoRole
+}
+
+// vote attributes a force: aliases and handles first, then places, the
+// location field before the bio. It returns the force (len(forces) for
+// "abroad" from a US state code) or -1 when there is none or a tie, and
+// whether an alias named it.
+func (w *work) vote(f *facts) (best int, explicit bool) {
+	d := w.d
+	for i := range w.votes {
+		w.votes[i], w.expl[i] = 0, false
+	}
+	abroadSlot := len(d.forces)
+	code := w.locationCode()
+	if code {
+		w.votes[abroadSlot] += voteLocation
+	}
+	for i := range w.units {
+		u := &w.units[i]
+		e := w.entry(u)
+		if e == nil {
+			continue
+		}
+		switch e.kind {
+		case kAlias, kHandle:
+			if u.state == stSelf {
+				w.votes[e.force] += voteAlias
+				w.expl[e.force] = true
+			}
+		case kWeakAlias:
+			if u.state == stSelf && w.weakAliasOK(i, f) {
+				w.votes[e.force] += voteWeak
+				w.expl[e.force] = true
+			}
+		case kPlace, kWeakPlace:
+			if w.qualified(i) || (code && u.field == fieldLocation && !d.forces[e.force].Abroad) {
+				continue
+			}
+			switch u.field {
+			case fieldLocation:
+				w.votes[e.force] += voteLocation
+			case fieldHandle:
+				w.votes[e.force] += voteHandle
+			default:
+				w.votes[e.force] += voteText
+			}
+		}
+	}
+	var top int32
+	for _, v := range w.votes {
+		top = max(top, v)
+	}
+	if top == 0 {
+		return -1, false
+	}
+	best, ties := -1, 0
+	for i, v := range w.votes {
+		if v != top {
+			continue
+		}
+		// On a tie a force at home beats one abroad.
+		if i < abroadSlot && !d.forces[i].Abroad {
+			if best >= 0 && best < abroadSlot && !d.forces[best].Abroad {
+				ties++
+			} else {
+				best, ties = i, 0
+			}
+		} else if best < 0 {
+			best = i
+		} else if best >= abroadSlot || d.forces[best].Abroad {
+			ties++
+		}
+	}
+	if ties > 0 {
+		return -1, false
+	}
+	return best, w.expl[best]
+}
+
+// qualified reports whether place unit i is settled by the place next to it:
+// "Birmingham, Alabama" is abroad, "Romford, Essex" is Romford.
+func (w *work) qualified(i int) bool {
+	d := w.d
+	units := w.units
+	e := w.entry(&units[i])
+	isPlace := func(x *entry) bool { return x != nil && (x.kind == kPlace || x.kind == kWeakPlace) }
+	home := !d.forces[e.force].Abroad
+	if i+1 < len(units) {
+		n := &units[i+1]
+		if ne := w.entry(n); n.field == units[i].field && n.flags&fHard == 0 && isPlace(ne) &&
+			ne.force != e.force && home && d.forces[ne.force].Abroad {
+			return true
+		}
+	}
+	if i > 0 {
+		pv := &units[i-1]
+		if pe := w.entry(pv); pv.field == units[i].field && units[i].flags&fHard == 0 && isPlace(pe) &&
+			pe.force != e.force && home && !d.forces[pe.force].Abroad {
+			return true
+		}
+	}
+	return false
+}
+
+// locationCode reports a location ending in a US, Canadian or Australian
+// state code after a comma ("Boston, MA").
+func (w *work) locationCode() bool {
+	for i := len(w.toks) - 1; i >= 0; i-- {
+		t := &w.toks[i]
+		if t.field != fieldLocation {
+			continue
+		}
+		return t.id >= 0 && t.flags&fUpper != 0 && t.flags&fSoft != 0 && t.flags&fHard == 0 &&
+			w.d.wordFlags[t.id]&wCode != 0
+	}
+	return false
+}
+
+func (w *work) voteEvidence(best int) {
+	if best < 0 || best >= len(w.d.forces) {
+		return
+	}
+	for i := range w.units {
+		u := &w.units[i]
+		if e := w.entry(u); e != nil && e.force == int32(best) && u.state == stSelf &&
+			(e.kind == kAlias || e.kind == kHandle || e.kind == kWeakAlias || e.kind == kPlace || e.kind == kWeakPlace) {
+			w.ev = append(w.ev, int32(i))
+		}
+	}
+}
+
+// corporate decides whether the account speaks for a force, team, station
+// or department rather than for a person.
+func (w *work) corporate(p Profile) bool {
+	d := w.d
+	var buf [64]byte
+	h := strings.TrimPrefix(strings.TrimSpace(p.Handle), "@")
+	if len(h) > 0 && len(h) <= len(buf) {
+		for i := 0; i < len(h); i++ {
+			c := h[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if _, ok := d.official[string(buf[:len(h)])]; ok {
+			w.ev = append(w.ev, -1-int32(fieldHandle))
+			return true
+		}
+	}
+	at := len(w.ev)
+	score, personal := 0, 0
+	if w.composed(fieldHandle) {
+		score += 3
+		w.ev = append(w.ev, -1-int32(fieldHandle))
+	}
+	if w.composed(fieldName) {
+		score += 3
+		w.ev = append(w.ev, -1-int32(fieldName))
+	}
+	// A bio that is only a unit's name: "Police Scotland Edinburgh Division".
+	if w.composed(fieldBio) {
+		score += 2
+		w.ev = append(w.ev, -1-int32(fieldBio))
+	}
+	nameRole, nameWord := false, false
+	for i := range w.units {
+		u := &w.units[i]
+		if u.field != fieldBio && u.field != fieldName {
+			continue
+		}
+		e := w.entry(u)
+		if e != nil && e.kind == kCorporate {
+			score += int(e.weight)
+			w.ev = append(w.ev, int32(i))
+		}
+		for t := u.t0; t < u.t1; t++ {
+			if id := w.toks[t].id; id >= 0 && d.wordFlags[id]&wPersonal != 0 && u.field == fieldBio {
+				personal = max(personal, 2)
+			}
+		}
+		if u.field == fieldName {
+			if e != nil && e.kind == kRole {
+				nameRole = true
+			}
+			if e == nil && w.word(u)&(wUnit|wQualifier|wSkip) == 0 && w.toks[u.t0].flags&fNum == 0 {
+				nameWord = true
+			}
+		}
+	}
+	switch {
+	case nameRole && nameWord:
+		personal += 3
+	case nameWord:
+		personal++
+	}
+	// An account that calls itself a detective constable is a person's.
+	for i := range w.units {
+		u := &w.units[i]
+		if u.field == fieldBio && u.state == stSelf {
+			if e := w.entry(u); e != nil && e.kind == kRole {
+				personal++
+				break
+			}
+		}
+	}
+	// A handle like "wmp_30" alone is not enough: it takes two signs.
+	if score >= 4 && personal == 0 || score >= 6 && personal <= 2 {
+		return true
+	}
+	w.ev = w.ev[:at]
+	return false
+}
+
+// composed reports whether a handle or display name is made only of a
+// force's names and places and team words ("GMPStockport", "MPS Hackney",
+// "Bolton North Neighbourhood Team"), with at least one that names an
+// account on its own.
+func (w *work) composed(field uint8) bool {
+	named, place, police := false, false, false
+	for i := range w.units {
+		u := &w.units[i]
+		if u.field != field {
+			continue
+		}
+		wf := w.word(u)
+		if wf&wUnit != 0 {
+			named = true
+			continue
+		}
+		e := w.entry(u)
+		if e == nil {
+			if wf&(wQualifier|wSkip) != 0 || w.toks[u.t0].flags&fNum != 0 {
+				continue
+			}
+			return false
+		}
+		switch e.kind {
+		case kAlias, kHandle, kWeakAlias:
+			named = true
+		case kContext:
+			police = true
+		case kPlace, kWeakPlace:
+			place = true
+		case kAmbiguous, kCorporate:
+		default:
+			if wf&wQualifier == 0 {
+				return false
+			}
+		}
+	}
+	return named || (place && police)
+}
+
+// evidence turns the deciding units into the words of the profile they
+// came from, in order, without repeats.
+func (w *work) evidence() []string {
+	if len(w.ev) == 0 {
+		return []string{}
+	}
+	out := make([]string, 0, len(w.ev))
+	for _, i := range w.ev {
+		var s string
+		switch {
+		case i >= 0:
+			s = w.text(&w.units[i])
+		case i < 0 && i >= -int32(nFields):
+			s = strings.TrimSpace(w.texts[-1-i])
+		}
+		if s == "" {
+			continue
+		}
+		dup := false
+		for _, o := range out {
+			if o == s {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, s)
+		}
+		if len(out) == 8 {
+			break
+		}
+	}
+	return out
+}
+
+func (w *work) explainUnits(lines *[]string) {
+	stateNames := [...]string{"", " [former]", " [aspiring]", " [someone else's]", " [negated]"}
+	for i := range w.units {
+		u := &w.units[i]
+		e := w.entry(u)
+		if e == nil {
+			continue
+		}
+		s := fmt.Sprintf("%s %q: %s%s", fieldNames[u.field], w.text(u), e.describe(w.d), stateNames[u.state])
+		if u.current {
+			s += " [now]"
+		}
+		*lines = append(*lines, s)
+	}
+}

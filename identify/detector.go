@@ -1,0 +1,582 @@
+package identify
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Detector decides who is in scope. Build it with Load; it is immutable and
+// safe for concurrent use.
+type Detector struct {
+	version   string
+	vocab     map[string]int32
+	wordFlags []uint16
+	rootNext  []int32
+	rootNum   int32
+	edges     map[uint64]int32
+	term      []int32
+	entries   []entry
+	forces    []ForceInfo
+	official  map[string]int32
+	classes   []class
+	modReason [nMods]string
+	search    []string
+	byName    map[string]int32
+	idA, idAn int32 // the articles "a" and "an", or -1
+
+	pool sync.Pool
+}
+
+// Profile fields, in the order they are read: the bio says most, so its
+// role and force mentions come first.
+const (
+	fieldBio uint8 = iota
+	fieldName
+	fieldHandle
+	fieldLocation
+	nFields
+)
+
+var fieldNames = [nFields]string{"bio", "name", "handle", "location"}
+
+// Reasons the detector gives that are not in the rules.
+const (
+	ReasonCorporate  = "corporate account"
+	ReasonFormer     = "former or retired"
+	ReasonAbroad     = "police abroad"
+	ReasonNotInRules = "force not in rules"
+	ReasonNoRole     = "no police role claimed"
+)
+
+// Force attributions: an alias outweighs any number of places in practice;
+// the location field is where people say where they work.
+const (
+	voteAlias    = 10
+	voteWeak     = 8
+	voteLocation = 4
+	voteText     = 3
+	voteHandle   = 2
+)
+
+// Unit states, in rising priority: a stronger state replaces a weaker one.
+const (
+	stSelf uint8 = iota
+	stFormer
+	stAspiring
+	stOther // someone else's: family, clients, a look-alike's subject
+	stNegated
+)
+
+type tok struct {
+	id         int32 // vocabulary id, or -1
+	start, end int32 // bytes of the field text
+	flags      uint8
+	field      uint8
+}
+
+// unit is a matched phrase, or a single unmatched word.
+type unit struct {
+	e       int32 // entry, or -1
+	t0, t1  int32 // tokens
+	by      int32 // unit whose modifier set state
+	field   uint8
+	flags   uint8 // break flags of the first token
+	state   uint8
+	current bool
+	used    bool // a modifier that reached something
+}
+
+type work struct {
+	d       *Detector
+	sc      scanner
+	field   uint8
+	first   bool
+	toks    []tok
+	units   []unit
+	votes   []int32
+	expl    []bool
+	ev      []int32
+	echo    []int32 // per entry: a bio unit that changed its state, or -1
+	touched []int32
+	texts   [nFields]string
+	memo    uint64
+	segBuf  [8]int32
+}
+
+func (d *Detector) get() *work {
+	if w, ok := d.pool.Get().(*work); ok {
+		return w
+	}
+	echo := make([]int32, len(d.entries))
+	for i := range echo {
+		echo[i] = -1
+	}
+	return &work{
+		d:     d,
+		toks:  make([]tok, 0, 96),
+		units: make([]unit, 0, 96),
+		votes: make([]int32, len(d.forces)+1),
+		expl:  make([]bool, len(d.forces)+1),
+		ev:    make([]int32, 0, 16),
+		echo:  echo,
+	}
+}
+
+// Version identifies the identity rules: a hash of both files.
+func (d *Detector) Version() string { return d.version }
+
+// Identify decides one profile.
+func (d *Detector) Identify(p Profile) Result {
+	w := d.get()
+	r := d.decide(w, p, nil)
+	d.pool.Put(w)
+	return r
+}
+
+// Explain decides one profile and says why, one line per finding, for
+// people reading `exposure identify --explain`.
+func (d *Detector) Explain(p Profile) (Result, []string) {
+	w := d.get()
+	var lines []string
+	r := d.decide(w, p, &lines)
+	d.pool.Put(w)
+	return r, lines
+}
+
+// Field sizes read: a bio is a few hundred bytes on every platform; text
+// past these caps (scraped text is hostile) is not read.
+const (
+	maxBio   = 8 << 10
+	maxField = 1 << 10
+)
+
+// capText cuts s to at most n bytes, at a rune boundary.
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func (d *Detector) prepare(w *work, p Profile) {
+	w.toks, w.units, w.ev = w.toks[:0], w.units[:0], w.ev[:0]
+	w.texts = [nFields]string{
+		capText(p.Bio, maxBio),
+		capText(p.Name, maxField),
+		capText(strings.TrimPrefix(strings.TrimSpace(p.Handle), "@"), maxField),
+		capText(p.Location, maxField),
+	}
+	for f := range nFields {
+		w.field, w.first = f, true
+		w.sc.scan(w.texts[f], w)
+	}
+	d.match(w)
+}
+
+func (d *Detector) lookup(b []byte) int32 {
+	if id, ok := d.vocab[string(b)]; ok {
+		return id
+	}
+	return -1
+}
+
+// run receives one alphanumeric run from the scanner and turns it into
+// tokens: whole if the rules know it, else split at camelCase and
+// letter-digit boundaries ("SgtSmithGMP", "PC1234"), and a lowercase handle
+// is split into known words where it can be ("mpshackney").
+func (w *work) run(norm []byte, kinds []uint8, offs []int32, end int32, brk uint8) {
+	if w.first {
+		brk |= fHard
+		w.first = false
+	}
+	d := w.d
+	id := d.lookup(norm)
+	if id >= 0 || !splittable(kinds, offs) {
+		if id < 0 && w.field == fieldHandle && len(norm) >= 5 && len(norm) <= 40 && kinds[0] != kDigit {
+			w.memo = 0
+			if n := d.segment(w, norm, 0, 0); n > 1 {
+				at := 0
+				for i := range n {
+					l := int(w.segBuf[i])
+					e := end
+					if at+l < len(norm) {
+						e = offs[at+l]
+					}
+					b := brk
+					if i > 0 {
+						b = fJoin
+					}
+					w.push(d.lookup(norm[at:at+l]), offs[at], e, wordFlags(kinds[at:at+l]), b)
+					at += l
+				}
+				return
+			}
+		}
+		w.push(id, offs[0], end, wordFlags(kinds), brk)
+		return
+	}
+	start := 0
+	for i := 1; i <= len(norm); i++ {
+		if i < len(norm) && !boundary(kinds, offs, i) {
+			continue
+		}
+		e := end
+		if i < len(norm) {
+			e = offs[i]
+		}
+		b := brk
+		if start > 0 {
+			b = fJoin
+		}
+		w.push(d.lookup(norm[start:i]), offs[start], e, wordFlags(kinds[start:i]), b)
+		start = i
+	}
+}
+
+func (w *work) push(id, start, end int32, flags, brk uint8) {
+	w.toks = append(w.toks, tok{id: id, start: start, end: end, flags: flags | brk, field: w.field})
+}
+
+func splittable(kinds []uint8, offs []int32) bool {
+	for i := 1; i < len(kinds); i++ {
+		if boundary(kinds, offs, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// boundary reports a camelCase or letter-digit boundary before byte i. A
+// single capital does not make a word ("MSc", "iPhone").
+func boundary(kinds []uint8, offs []int32, i int) bool {
+	if offs[i] == offs[i-1] {
+		return false // inside one rune
+	}
+	a, b := kinds[i-1], kinds[i]
+	if (a == kDigit) != (b == kDigit) {
+		return true
+	}
+	if i == 1 {
+		return false
+	}
+	if a != kUpper && b == kUpper {
+		return true
+	}
+	// "GMPStockport": the capital before a lowercase letter starts a word.
+	return a == kUpper && b == kUpper && i+1 < len(kinds) && kinds[i+1] == kLower && offs[i+1] != offs[i]
+}
+
+func wordFlags(kinds []uint8) uint8 {
+	var f uint8
+	letters, upper, digits := 0, 0, 0
+	for _, k := range kinds {
+		switch k {
+		case kUpper:
+			upper++
+			letters++
+		case kDigit:
+			digits++
+		default:
+			letters++
+		}
+	}
+	if digits == len(kinds) {
+		return fNum
+	}
+	if kinds[0] == kUpper {
+		f |= fTitle
+	}
+	if letters >= 2 && upper == letters {
+		f |= fUpper
+	}
+	return f
+}
+
+// segment splits norm[at:] into at most len(segBuf) known words of two or
+// more letters, longest first, remembering dead ends. It returns the number
+// of words, or 0.
+func (d *Detector) segment(w *work, norm []byte, at, depth int) int {
+	if at == len(norm) {
+		return depth
+	}
+	if depth == len(w.segBuf) || (at < 64 && w.memo&(1<<uint(at)) != 0) {
+		return 0
+	}
+	for l := len(norm) - at; l >= 2; l-- {
+		if d.lookup(norm[at:at+l]) < 0 {
+			continue
+		}
+		w.segBuf[depth] = int32(l)
+		if n := d.segment(w, norm, at+l, depth+1); n > 0 {
+			return n
+		}
+	}
+	if at < 64 {
+		w.memo |= 1 << uint(at)
+	}
+	return 0
+}
+
+// step follows one token down the phrase trie; a number may follow a #.
+func (d *Detector) step(node int32, t *tok) int32 {
+	if t.id >= 0 {
+		if node == 0 {
+			if n := d.rootNext[t.id]; n >= 0 {
+				return n
+			}
+		} else if n, ok := d.edges[edgeKey(node, t.id)]; ok {
+			return n
+		}
+	}
+	if t.flags&fNum != 0 {
+		if node == 0 {
+			return d.rootNum
+		}
+		if n, ok := d.edges[edgeKey(node, wildNum)]; ok {
+			return n
+		}
+	}
+	return -1
+}
+
+// match reads the tokens left to right, taking the longest phrase at each
+// word. Phrases do not cross a full stop or a field.
+func (d *Detector) match(w *work) {
+	toks := w.toks
+	for i := 0; i < len(toks); {
+		best, end := int32(-1), i+1
+		node := int32(0)
+		for j := i; j < len(toks); j++ {
+			if j > i && (toks[j].flags&fHard != 0 || toks[j].field != toks[i].field) {
+				break
+			}
+			if node = d.step(node, &toks[j]); node < 0 {
+				break
+			}
+			if e := d.term[node]; e >= 0 && d.caseOK(e, toks[i:j+1]) {
+				best, end = e, j+1
+			}
+		}
+		w.units = append(w.units, unit{e: best, t0: int32(i), t1: int32(end), by: -1, field: toks[i].field, flags: toks[i].flags})
+		i = end
+	}
+}
+
+func (d *Detector) caseOK(e int32, toks []tok) bool {
+	switch d.entries[e].caseReq {
+	case caseTitle:
+		return toks[0].flags&(fTitle|fUpper) != 0
+	case caseUpper:
+		for _, t := range toks {
+			if t.flags&fUpper == 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (w *work) entry(u *unit) *entry {
+	if u.e < 0 {
+		return nil
+	}
+	return &w.d.entries[u.e]
+}
+
+// word returns the word flags of a single-word unit.
+func (w *work) word(u *unit) uint16 {
+	if u.t1-u.t0 != 1 {
+		return 0
+	}
+	if id := w.toks[u.t0].id; id >= 0 {
+		return w.d.wordFlags[id]
+	}
+	return 0
+}
+
+func (w *work) text(u *unit) string {
+	a, b := w.toks[u.t0], w.toks[u.t1-1]
+	return w.texts[a.field][a.start:b.end]
+}
+
+// setState gives unit k state st (set by unit by) unless it has a
+// stronger one.
+func (w *work) setState(k int, st uint8, by int) {
+	if u := &w.units[k]; st > u.state {
+		u.state, u.by = st, int32(by)
+	}
+}
+
+// subject reports whether a unit is something a modifier changes: a role,
+// a police word or a force.
+func subject(k kind) bool {
+	switch k {
+	case kRole, kContext, kAlias, kWeakAlias, kHandle, kAbroad:
+		return true
+	}
+	return false
+}
+
+// forward applies state st from unit ui to the subjects after it in the same
+// sentence. attached says it reached one; consumed that the first thing
+// after it was some other word ("retired teacher"), so it is spent.
+func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
+	units := w.units
+	for k := ui + 1; k < len(units) && k <= ui+6; k++ {
+		v := &units[k]
+		if v.field != units[ui].field || v.flags&(fHard|fSoft) != 0 {
+			break
+		}
+		e := w.entry(v)
+		if e == nil {
+			f := w.word(v)
+			if f&wSkip != 0 {
+				continue
+			}
+			consumed = !attached && f&wStop == 0
+			return
+		}
+		switch {
+		case subject(e.kind):
+			w.setState(k, st, ui)
+			attached = true
+		case e.kind == kServing:
+			if st == stFormer {
+				return
+			}
+		case e.kind == kCurrent:
+			return
+		case e.kind == kMod:
+			if e.dir&dirBefore == 0 {
+				return
+			}
+		case e.kind == kPlace || e.kind == kWeakPlace || e.kind == kAmbiguous:
+		default:
+			consumed = !attached
+			return
+		}
+	}
+	return
+}
+
+// backward applies a modifier written after its subject: "PC (retired)",
+// "copper's wife". A former modifier may cross a comma or bracket; a family
+// word must touch its subject.
+func (w *work) backward(ui int, st uint8) bool {
+	units := w.units
+	attached := false
+	for k := ui - 1; k >= 0 && k >= ui-4; k-- {
+		next := &units[k+1]
+		if next.field != units[ui].field || next.flags&fHard != 0 {
+			break
+		}
+		if st != stFormer && next.flags&fSoft != 0 {
+			break
+		}
+		v := &units[k]
+		e := w.entry(v)
+		if e == nil {
+			if w.word(v)&wSkip != 0 && st == stFormer {
+				continue
+			}
+			break
+		}
+		if subject(e.kind) {
+			w.setState(k, st, ui)
+			attached = true
+			continue
+		}
+		if e.kind == kPlace || e.kind == kAmbiguous || e.kind == kWeakPlace {
+			continue
+		}
+		break
+	}
+	return attached
+}
+
+// markCurrent marks the role after a "now" or "serving" as held now.
+func (w *work) markCurrent(ui int) {
+	units := w.units
+	for k := ui + 1; k < len(units) && k <= ui+4; k++ {
+		v := &units[k]
+		if v.field != units[ui].field || v.flags&fHard != 0 {
+			return
+		}
+		e := w.entry(v)
+		if e == nil {
+			if w.word(v)&wSkip != 0 {
+				continue
+			}
+			return
+		}
+		switch e.kind {
+		case kRole:
+			v.current = true
+			return
+		case kAlias, kWeakAlias, kHandle, kPlace, kWeakPlace, kContext, kServing, kCurrent:
+			continue
+		}
+		return
+	}
+}
+
+var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOther, mAspiring: stAspiring, mNegation: stNegated}
+
+// modify applies every modifier and look-alike to what it reaches.
+func (w *work) modify() {
+	for ui := range w.units {
+		e := w.entry(&w.units[ui])
+		if e == nil {
+			continue
+		}
+		switch e.kind {
+		case kMod:
+			st := modState[e.mod]
+			var attached, consumed bool
+			if e.dir&dirBefore != 0 {
+				attached, consumed = w.forward(ui, st)
+			}
+			if !attached && !consumed && (e.dir&dirAfter != 0 || e.dir&dirPossessive != 0 && w.units[ui].flags&fPoss != 0) {
+				attached = w.backward(ui, st)
+			}
+			// "Nurse turned police officer": a former word written after
+			// something that is not police looks forward to what is now.
+			if !attached && st == stFormer && e.dir&dirAfter != 0 {
+				w.markCurrent(ui)
+			}
+			// A word that only follows what it changes, finding nothing
+			// there, was about something else: it is spent.
+			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0
+		case kLookalike:
+			w.forward(ui, stOther)
+		case kCurrent, kServing:
+			w.markCurrent(ui)
+		}
+	}
+	// A handle or name that repeats a word of the bio ("married_copper"
+	// for "Married to a copper") means what the bio means by it.
+	w.touched = w.touched[:0]
+	for ui := range w.units {
+		u := &w.units[ui]
+		if u.e < 0 {
+			continue
+		}
+		if u.field == fieldBio {
+			if u.state != stSelf && w.echo[u.e] < 0 {
+				w.echo[u.e] = int32(ui)
+				w.touched = append(w.touched, u.e)
+			}
+			continue
+		}
+		if k := w.echo[u.e]; k >= 0 && u.state == stSelf {
+			u.state, u.by = w.units[k].state, w.units[k].by
+		}
+	}
+	for _, e := range w.touched {
+		w.echo[e] = -1
+	}
+}

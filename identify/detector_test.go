@@ -1,0 +1,334 @@
+package identify
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+type want struct {
+	inScope bool
+	status  Status
+	force   string
+	role    Role
+	reason  string // a substring of the reason; "" means any
+}
+
+func check(t *testing.T, d *Detector, name string, p Profile, w want) {
+	t.Helper()
+	r := d.Identify(p)
+	if r.InScope != w.inScope || r.Status != w.status || r.Force != w.force || r.Role != w.role ||
+		(w.reason != "" && !strings.Contains(r.Reason, w.reason)) {
+		_, why := d.Explain(p)
+		t.Errorf("%s: got %v/%s/%q/%s (%q) evidence %q\nwant %v/%s/%q/%s (%q)\n  %s", name,
+			r.InScope, r.Status, r.Force, r.Role, r.Reason, r.Evidence,
+			w.inScope, w.status, w.force, w.role, w.reason, strings.Join(why, "\n  "))
+	}
+}
+
+func serving(force string, role Role) want { return want{true, Serving, force, role, ""} }
+func notPolice(reason string) want         { return want{false, NotPolice, "", Unknown, reason} }
+
+func TestServingAndForceAttribution(t *testing.T) {
+	d := mustLoad(t)
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		{"abbreviation", Profile{Bio: "Sgt, TVP. Husband and dad."}, serving("Thames Valley Police", Officer)},
+		{"abbreviation in name", Profile{Name: "Kirsty | SYP", Bio: "Response officer"}, serving("South Yorkshire Police", Officer)},
+		{"handle collar number", Profile{Handle: "@PC2211_WYP", Bio: "Nights again"}, serving("West Yorkshire Police", Officer)},
+		{"camel handle", Profile{Handle: "SgtPatelWMP", Bio: "Sergeant. Tweets my own."}, serving("West Midlands Police", Officer)},
+		{"official handle in bio", Profile{Bio: "DC @MerseyPolice. Reds."}, serving("Merseyside Police", Officer)},
+		{"town in bio", Profile{Bio: "response officer, Leeds"}, serving("West Yorkshire Police", Officer)},
+		{"town in location", Profile{Bio: "Police constable", Location: "Swindon, England"}, serving("Wiltshire Police", Officer)},
+		{"location beats bio town", Profile{Bio: "Born in Leeds, police officer", Location: "Sheffield"}, serving("South Yorkshire Police", Officer)},
+		{"alias beats town", Profile{Bio: "BTP officer on the trains", Location: "Leeds"}, serving("British Transport Police", Officer)},
+		{"historic county keeps the town", Profile{Bio: "PC", Location: "Romford, Essex"}, serving("Metropolitan Police Service", Officer)},
+		{"welsh force name", Profile{Bio: "Swyddog heddlu gyda Heddlu Gogledd Cymru"}, serving("North Wales Police", Officer)},
+		{"welsh town", Profile{Bio: "Heddwas yn Abertawe"}, serving("South Wales Police", Officer)},
+		{"welsh pcso", Profile{Bio: "SCCH, Heddlu Gwent"}, serving("Gwent Police", PCSO)},
+		{"hashtag force", Profile{Bio: "#PoliceOfficer #DevonAndCornwallPolice"}, serving("Devon and Cornwall Police", Officer)},
+		{"fancy unicode", Profile{Name: "𝐏𝐂 𝐉𝐨𝐧𝐞𝐬", Bio: "𝗥𝗲𝘀𝗽𝗼𝗻𝘀𝗲 𝗼𝗳𝗳𝗶𝗰𝗲𝗿, 𝗡𝗼𝗿𝘄𝗶𝗰𝗵"}, serving("Norfolk Constabulary", Officer)},
+		{"emoji laden", Profile{Bio: "👮‍♀️💙 PCSO 💙 Derby 🐏 mum 💕"}, serving("Derbyshire Constabulary", PCSO)},
+		{"special", Profile{Bio: "Special Constable, Surrey Police"}, serving("Surrey Police", Special)},
+		{"staff", Profile{Bio: "Call handler for Kent Police. Nights."}, serving("Kent Police", Staff)},
+		{"staff analyst", Profile{Bio: "Crime analyst @ Cleveland Police"}, serving("Cleveland Police", Staff)},
+		{"works for force", Profile{Bio: "I work for Avon and Somerset Police. Views my own."}, serving("Avon and Somerset Constabulary", Unknown)},
+		{"views not those of force", Profile{Bio: "Views are my own and not those of Essex Police"}, serving("Essex Police", Unknown)},
+		{"no force", Profile{Bio: "Police officer. Runner. Dog dad."}, serving("unknown", Officer)},
+		{"met lowercase via 'the met'", Profile{Bio: "pc in the met"}, serving("Metropolitan Police Service", Officer)},
+		{"met capitalised", Profile{Bio: "Met detective. Views my own."}, serving("Metropolitan Police Service", Officer)},
+		{"now a PC after ex", Profile{Bio: "Ex-Royal Navy, now a PC in Portsmouth"}, serving("Hampshire and Isle of Wight Constabulary", Officer)},
+		{"transfer", Profile{Bio: "Transferred from Lancashire Constabulary to GMP. Response PC."}, serving("Greater Manchester Police", Officer)},
+		{"named officer work account", Profile{Name: "PC Amy Ward", Bio: "Beat manager for Yeovil. Account not monitored 24/7. Report crime on 101."}, serving("Avon and Somerset Constabulary", Officer)},
+		{"special and journalist", Profile{Bio: "Special constable and freelance journalist. Lincoln."}, serving("Lincolnshire Police", Special)},
+		{"PC and place", Profile{Bio: "PC. Grimsby."}, serving("Humberside Police", Officer)},
+		{"ambiguous place alone", Profile{Bio: "Police officer in Newport"}, serving("unknown", Officer)},
+		{"ambiguous place qualified", Profile{Bio: "Police officer in Newport, Gwent"}, serving("Gwent Police", Officer)},
+		{"ambiguous place qualified IoW", Profile{Bio: "PC", Location: "Newport, Isle of Wight"}, serving("Hampshire and Isle of Wight Constabulary", Officer)},
+		{"richmond north yorkshire", Profile{Bio: "PCSO", Location: "Richmond, North Yorkshire"}, serving("North Yorkshire Police", PCSO)},
+		{"richmond alone", Profile{Bio: "PCSO", Location: "Richmond"}, serving("unknown", PCSO)},
+		{"boston lincs", Profile{Bio: "Response cop. Boston, Lincs"}, serving("Lincolnshire Police", Officer)},
+		{"dad of 3 is still a PC", Profile{Bio: "PC dad of 3. Bolton."}, serving("Greater Manchester Police", Officer)},
+		{"standalone item with town", Profile{Bio: "Cop. Dad. Based in Bradford."}, serving("West Yorkshire Police", Officer)},
+		{"article with town", Profile{Bio: "Just a bobby doing my best. Sunderland."}, serving("Northumbria Police", Officer)},
+		{"special sgt", Profile{Bio: "Special Sgt | Northampton"}, serving("Northamptonshire Police", Special)},
+		{"member of force", Profile{Bio: "Proud member of the Met's Territorial Support Group"}, serving("Metropolitan Police Service", Unknown)},
+		{"relative's rtd is not mine", Profile{Bio: "DC in the Met. My dad was a DC too (rtd)."}, serving("Metropolitan Police Service", Officer)},
+		{"two forces tie", Profile{Bio: "Police officer. GMP and Lancashire Constabulary."}, serving("unknown", Officer)},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}
+
+func TestLookalikes(t *testing.T) {
+	d := mustLoad(t)
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// corporate: force, team, station, department
+		{"force account", Profile{Handle: "DerbysPolice", Name: "Derbyshire Police", Bio: "Official account."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"team account", Profile{Handle: "GMPWigan", Name: "GMP Wigan", Bio: "Wigan neighbourhood teams. Not monitored 24/7."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"station account", Profile{Handle: "HanleyPoliceStn", Name: "Hanley Police Station", Bio: "Front counter opening times and local news."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"department account", Profile{Handle: "LancsRoadsPol", Name: "Lancashire Roads Policing", Bio: "Lancashire Constabulary roads policing unit. We cannot respond to messages."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"bio is a unit name", Profile{Handle: "EdinPolice", Name: "Edinburgh Police", Bio: "Police Scotland Edinburgh Division"}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"one sign is not enough", Profile{Handle: "wmp_30", Bio: "Retired after 30 years with West Midlands Police"}, want{false, Former, "", Unknown, "former"}},
+		{"out of scope force account", Profile{Handle: "PoliceServiceNI", Name: "PSNI", Bio: "Official account"}, want{false, Corporate, "", Unknown, "corporate"}},
+		// former
+		{"retired", Profile{Bio: "Retired police sergeant. Golf, grandkids."}, want{false, Former, "", Officer, "former"}},
+		{"ex-force", Profile{Bio: "Ex-WMP. Now a driving instructor."}, want{false, Former, "", Unknown, "former"}},
+		{"rtd after", Profile{Bio: "DC (rtd), Kent Police"}, want{false, Former, "", Officer, "former"}},
+		{"years served", Profile{Bio: "Police constable. 30 years served."}, want{false, Former, "", Officer, "former"}},
+		{"turned", Profile{Bio: "Copper turned crime novelist"}, want{false, Former, "", Officer, "former"}},
+		{"police words inside a former phrase", Profile{Bio: "30 years in the police, now happily retired"}, want{false, Former, "", Unknown, "former"}},
+		{"left the police", Profile{Bio: "Left the police after 10 years as a DC. Now a teacher."}, want{false, Former, "", Officer, "former"}},
+		{"former rank with a town", Profile{Bio: "Retired Inspector. Preston."}, want{false, Former, "", Officer, "former"}},
+		{"former living abroad", Profile{Bio: "Ex-Met DS, now retired in Spain"}, want{false, Former, "", Officer, "former"}},
+		{"welsh former", Profile{Bio: "Cyn-heddwas, Heddlu Dyfed-Powys"}, want{false, Former, "", Officer, "former"}},
+		// family and supporters
+		{"police wife", Profile{Bio: "Proud police wife 💙 mum of two"}, notPolice("family")},
+		{"hashtag police wife", Profile{Bio: "#PoliceWife #ThinBlueLine"}, notPolice("family")},
+		{"married to", Profile{Bio: "Married to a PC with Sussex Police"}, notPolice("family")},
+		{"possessive wife", Profile{Bio: "Copper's wife. Baker. Runner."}, notPolice("family")},
+		{"'s a is 'is a'", Profile{Bio: "My son's a PCSO and I couldn't be prouder"}, notPolice("someone else")},
+		{"relative was", Profile{Bio: "Grandad was a copper, I'm a plumber"}, notPolice("someone else")},
+		{"possessive parent", Profile{Bio: "Copper's dad. Proud as punch."}, notPolice("family")},
+		{"handle echoes bio", Profile{Handle: "pcso_mum", Bio: "Mum of a PCSO 💙"}, notPolice("family")},
+		{"supporter", Profile{Bio: "Proud supporter of Northumbria Police"}, notPolice("supporter")},
+		{"back the blue", Profile{Bio: "Back the blue. Support our police."}, notPolice("supporter")},
+		// fans
+		{"tv fan", Profile{Bio: "Police Interceptors addict 🚓"}, notPolice("fan")},
+		{"spotter", Profile{Bio: "Police car spotter and photographer"}, notPolice("fan")},
+		// recruiters, trainers, academics
+		{"recruiter", Profile{Bio: "Recruiter placing police staff across the North West"}, notPolice("")},
+		{"trainer", Profile{Bio: "Personal trainer helping police officers pass fitness tests"}, notPolice("")},
+		{"academic", Profile{Bio: "Senior lecturer in policing. PhD on stop and search."}, notPolice("academic")},
+		// journalists and lawyers
+		{"journalist", Profile{Bio: "Crime reporter covering West Midlands Police"}, notPolice("journalist")},
+		{"lawyer", Profile{Bio: "Defence solicitor. Police station rep, Leeds."}, notPolice("lawyer")},
+		// businesses
+		{"business", Profile{Bio: "Police uniforms and equipment supplier. Shop online."}, notPolice("business")},
+		{"private detective", Profile{Bio: "Private detective. Discreet. Manchester."}, notPolice("business")},
+		// parody and disclaimers
+		{"parody", Profile{Name: "Chief Constable Barking", Bio: "Parody account. Woof."}, notPolice("parody")},
+		{"not police", Profile{Bio: "Not police. I just film them."}, notPolice("not police")},
+		{"not a police officer", Profile{Bio: "I am not a police officer, just interested in policing"}, notPolice("not police")},
+		// aspiring, politicians, other services
+		{"applicant after", Profile{Bio: "PCSO applicant. Fingers crossed!"}, notPolice("aspiring")},
+		{"become", Profile{Bio: "Helping you become a police officer. Interview coaching."}, notPolice("aspiring")},
+		{"my detective", Profile{Bio: "Crime writer. My detective DI Stone solves murders in Norfolk."}, notPolice("")},
+		{"aspiring", Profile{Bio: "Aspiring police officer, application in 🤞"}, notPolice("aspiring")},
+		{"applied to force", Profile{Bio: "Applied to Merseyside Police, waiting to hear back"}, notPolice("aspiring")},
+		{"commissioner", Profile{Bio: "Police and Crime Commissioner for Surrey"}, notPolice("politician")},
+		{"prison officer", Profile{Bio: "Prison officer at HMP Durham"}, notPolice("another service")},
+		{"army officer", Profile{Bio: "Army officer. Royal Engineers."}, notPolice("another service")},
+		{"nothing", Profile{Bio: "Dog mum, gin, Leeds United"}, notPolice("no police role")},
+		{"pc gamer", Profile{Bio: "PC gamer from Hull"}, notPolice("not about police")},
+		{"met office", Profile{Bio: "Met Office forecaster"}, notPolice("not about police")},
+		{"met my husband", Profile{Bio: "Met my husband in Leeds. Teacher."}, notPolice("")},
+		{"met and nights", Profile{Bio: "Met my wife on nights out in Leeds. Plumber."}, notPolice("")},
+		{"analyst with a town", Profile{Bio: "Analyst. Leeds. Spreadsheets."}, notPolice("")},
+		// other countries
+		{"us", Profile{Bio: "Police officer, Dallas PD"}, notPolice("abroad")},
+		{"us state code", Profile{Bio: "Police officer", Location: "Manchester, NH"}, notPolice("abroad")},
+		{"us flag", Profile{Bio: "Cop. Husband. 🇺🇸"}, notPolice("abroad")},
+		{"ireland", Profile{Bio: "Member of An Garda Síochána"}, notPolice("abroad")},
+		{"australia", Profile{Bio: "Senior Constable", Location: "Brisbane, Queensland"}, notPolice("abroad")},
+		{"town abroad", Profile{Bio: "Police officer", Location: "Birmingham, Alabama"}, notPolice("abroad")},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}
+
+func TestUKBodiesNotInRules(t *testing.T) {
+	d := mustLoad(t)
+	out := func(role Role) want { return want{false, Serving, "", role, ReasonNotInRules} }
+	check(t, d, "police scotland", Profile{Bio: "PC with Police Scotland"}, out(Officer))
+	check(t, d, "scottish town", Profile{Bio: "Response officer", Location: "Inverness"}, out(Officer))
+	check(t, d, "psni", Profile{Bio: "PSNI constable"}, out(Officer))
+	check(t, d, "mod", Profile{Bio: "Ministry of Defence Police officer"}, out(Officer))
+	check(t, d, "cnc", Profile{Bio: "Civil Nuclear Constabulary AFO"}, out(Officer))
+	check(t, d, "island", Profile{Bio: "Special constable, Isle of Man Constabulary"}, out(Special))
+	check(t, d, "port", Profile{Bio: "Police officer, Port of Tilbury Police"}, out(Officer))
+}
+
+// Adding a force to the rules brings its officers in: the file decides.
+func TestRulesBringForceIn(t *testing.T) {
+	fsys := rulesWith(t, func(forces string) string {
+		return strings.Replace(forces, "  - name: Police Scotland\n    in_scope: false\n", "  - name: Police Scotland\n", 1)
+	}, nil)
+	d, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, d, "scotland in scope", Profile{Bio: "Response officer", Location: "Glasgow"}, serving("Police Scotland", Officer))
+	if !slices.Contains(d.SeedHandles(), "policescotland") {
+		t.Error("SeedHandles: policescotland missing once in scope")
+	}
+}
+
+func TestForceLookup(t *testing.T) {
+	d := mustLoad(t)
+	for in, want := range map[string]string{
+		"WMP":                       "West Midlands Police",
+		"west midlands police":      "West Midlands Police",
+		"West Mids Police":          "West Midlands Police",
+		"@gmpolice":                 "Greater Manchester Police",
+		"GMP":                       "Greater Manchester Police",
+		"the met":                   "Metropolitan Police Service",
+		"met":                       "Metropolitan Police Service",
+		"Heddlu Gwent":              "Gwent Police",
+		"heddlu de cymru":           "South Wales Police",
+		"Dyfed Powys":               "Dyfed-Powys Police",
+		"avon & somerset":           "Avon and Somerset Constabulary",
+		"BTP":                       "British Transport Police",
+		"WestYorkshirePolice":       "West Yorkshire Police",
+		"Police Scotland":           "Police Scotland",
+		"hampshire constabulary":    "Hampshire and Isle of Wight Constabulary",
+		"Devon and Cornwall Police": "Devon and Cornwall Police",
+	} {
+		got, ok := d.Force(in)
+		if !ok || got != want {
+			t.Errorf("Force(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "Leeds", "west", "police", "Narnia Constabulary"} {
+		if got, ok := d.Force(in); ok {
+			t.Errorf("Force(%q) = %q, want no force", in, got)
+		}
+	}
+}
+
+func TestForcesAndSeeds(t *testing.T) {
+	d := mustLoad(t)
+	fs := d.Forces()
+	inScope := 0
+	for _, f := range fs {
+		if f.InScope {
+			inScope++
+			if len(f.Handles) == 0 {
+				t.Errorf("%s has no official handle", f.Name)
+			}
+			if f.Name != "British Transport Police" && f.Name != "City of London Police" && len(f.Places) < 5 {
+				t.Errorf("%s has %d places", f.Name, len(f.Places))
+			}
+		}
+	}
+	if inScope != 44 {
+		t.Errorf("%d forces in scope, want SPEC.md's 44", inScope)
+	}
+	fs[0].Aliases = append(fs[0].Aliases[:0], "changed")
+	if d.Forces()[0].Aliases[0] == "changed" {
+		t.Error("Forces returns the detector's own slices")
+	}
+	seeds := d.SeedHandles()
+	for _, h := range []string{"metpoliceuk", "gmpolice", "WMPolice", "BTP"} {
+		if !slices.Contains(seeds, h) {
+			t.Errorf("SeedHandles lacks %s", h)
+		}
+	}
+	if slices.Contains(seeds, "policescotland") {
+		t.Error("SeedHandles includes a force out of scope")
+	}
+	if ps := d.SearchPhrases(); !slices.Contains(ps, "special constable") || !slices.Contains(ps, "PCSO") {
+		t.Errorf("SearchPhrases = %q", ps)
+	}
+	if v := d.Version(); !strings.HasPrefix(v, "identify-") || len(v) != len("identify-")+12 {
+		t.Errorf("Version = %q", v)
+	}
+}
+
+// Every profile of both sets meets the contract's invariants, and the
+// evidence is words of the profile.
+func TestResultInvariants(t *testing.T) {
+	d := mustLoad(t)
+	set := append(readLabelled(t, "../testdata/identify/dev.jsonl"), readLabelled(t, "../testdata/identify/test.jsonl")...)
+	for _, l := range set {
+		r := d.Identify(l.Profile)
+		invariants(t, d, l.Profile, r)
+	}
+}
+
+func invariants(t *testing.T, d *Detector, p Profile, r Result) {
+	t.Helper()
+	switch r.Status {
+	case Serving, Former, Corporate, NotPolice:
+	default:
+		t.Fatalf("%q: status %q", p.ID, r.Status)
+	}
+	switch r.Role {
+	case Officer, Special, PCSO, Staff, Unknown:
+	default:
+		t.Fatalf("%q: role %q", p.ID, r.Role)
+	}
+	if r.InScope {
+		if r.Status != Serving || r.Force == "" || r.Reason != "" {
+			t.Fatalf("%q: in scope with %+v", p.ID, r)
+		}
+		if r.Force != "unknown" {
+			if got, ok := d.Force(r.Force); !ok || got != r.Force {
+				t.Fatalf("%q: force %q is not a force of the rules", p.ID, r.Force)
+			}
+		}
+	} else if r.Force != "" || r.Reason == "" {
+		t.Fatalf("%q: out of scope with force %q reason %q", p.ID, r.Force, r.Reason)
+	}
+	if r.Evidence == nil {
+		t.Fatalf("%q: nil evidence", p.ID)
+	}
+	all := p.Bio + "\x00" + p.Name + "\x00" + p.Handle + "\x00" + p.Location
+	for _, e := range r.Evidence {
+		if !strings.Contains(all, e) {
+			t.Fatalf("%q: evidence %q is not in the profile", p.ID, e)
+		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	d := mustLoad(t)
+	set := readLabelled(t, "../testdata/identify/dev.jsonl")
+	want := make([]Result, len(set))
+	for i, l := range set {
+		want[i] = d.Identify(l.Profile)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range set {
+				j := (i + g*7) % len(set)
+				got := d.Identify(set[j].Profile)
+				if got.Status != want[j].Status || got.Force != want[j].Force || !slices.Equal(got.Evidence, want[j].Evidence) {
+					t.Errorf("%s: concurrent result %+v differs from %+v", set[j].ID, got, want[j])
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
