@@ -80,6 +80,10 @@ func (s *Server) routes() (http.Handler, error) {
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			s.errorPage(w, r, session{}, http.StatusNotFound, "There is no page at this address.")
+			return
+		}
 		// Asset URLs carry a content hash (?v=), so they can be cached.
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, r)

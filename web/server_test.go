@@ -311,6 +311,13 @@ func TestSecurityHeadersAndCookie(t *testing.T) {
 	if strings.Contains(resp.Header.Get("Content-Security-Policy"), "unsafe-inline") {
 		t.Error("CSP allows inline code")
 	}
+	for path, want := range map[string]int{"/static/app.js": 200, "/static/app.css": 200, "/static/": 404, "/static/nope.js": 404} {
+		resp := c.get(path)
+		c.body(resp)
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
 	resp = c.post("/login", url.Values{"user": {"rita"}, "password": {pw}})
 	ck := resp.Header.Get("Set-Cookie")
 	for _, want := range []string{"HttpOnly", "SameSite=Strict", "Path=/"} {
