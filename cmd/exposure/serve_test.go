@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -76,6 +77,11 @@ func TestServe(t *testing.T) {
 	}
 	if code, _, errs := exec(t, "", "--db", db, "serve", "--tls-cert", "c.pem"); code != 2 || !strings.Contains(errs, "go together") {
 		t.Fatalf("cert without key: %d %s", code, errs)
+	}
+	cfg := filepath.Join(t.TempDir(), "sweep.yaml")
+	os.WriteFile(cfg, []byte("operator: DS Jones\nauthority: PSD-1\nschedule:\n  sweep_every: 7d\n"), 0o600)
+	if code, _, errs := exec(t, "", "--db", db, "serve", "--addr", "127.0.0.1:0", "--config", cfg); code != 2 || !strings.Contains(errs, "schedule") {
+		t.Fatalf("schedule before the jobs are wired: %d %s", code, errs)
 	}
 	if code, _, errs := exec(t, "", "--db", db, "serve", "--addr", "127.0.0.1:0", "--key", filepath.Join(t.TempDir(), "none.key")); code != 2 || !strings.Contains(errs, "none.key") {
 		t.Fatalf("missing signing key: %d %s", code, errs)
