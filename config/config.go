@@ -139,6 +139,12 @@ func Parse(path string, raw []byte) (*Config, error) {
 }
 
 func (c *Config) defaults() {
+	// One contact for the whole configuration unless a site names its own.
+	for i := range c.Sites {
+		if c.Sites[i].Contact == "" {
+			c.Sites[i].Contact = c.Contact
+		}
+	}
 	if c.Recheck.Due == 0 {
 		c.Recheck.Due = Duration(30 * day)
 	}
@@ -159,8 +165,17 @@ func (c *Config) Validate() error {
 	if err := c.validateCommon(); err != nil {
 		return err
 	}
+	if c.Twitter == nil && len(c.Sites) == 0 {
+		return &Error{Path: c.path, Msg: "no sources configured: add a 'twitter:' section or 'sites:' entries"}
+	}
 	if c.Twitter != nil {
-		if err := c.Twitter.Config.Validate(); err != nil {
+		// Empty discovery words are filled from the identity rules when the
+		// sources are built; check the rest as if they were there.
+		tc := c.Twitter.Config
+		fromRules(&tc.Discover.UserSearch.Queries, "police officer")
+		fromRules(&tc.Discover.Followers.Seeds, "policeforce")
+		fromRules(&tc.Discover.Friends.Seeds, "policeforce")
+		if err := tc.Validate(); err != nil {
 			var te *twitter.ConfigError
 			if errors.As(err, &te) {
 				return c.fieldError("twitter."+te.Field, strings.TrimPrefix(err.Error(), "twitter."+te.Field+": "))
@@ -184,6 +199,12 @@ func (c *Config) Validate() error {
 		seen[s.Site] = true
 	}
 	return nil
+}
+
+func fromRules(list *[]string, stand string) {
+	if len(*list) == 0 {
+		*list = []string{stand}
+	}
 }
 
 func (c *Config) validateCommon() error {

@@ -8,7 +8,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	c, err := Parse("s.yaml", []byte("operator: A. Monitor\nauthority: POL-1\nrecheck:\n  due: 14d\nretention:\n  profiles: 6mo\n"))
+	c, err := Parse("s.yaml", []byte("operator: A. Monitor\nauthority: POL-1\nrecheck:\n  due: 14d\nretention:\n  profiles: 6mo\nsites:\n  - {site: facebook, contact: a@b}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,11 +23,12 @@ func TestParse(t *testing.T) {
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"operator: a\nauthority: b\nbogus: 1\n", "s.yaml:3: field bogus not found"},
+		{"operator: a\nauthority: b\n", "s.yaml: no sources configured"},
 		{"operator: a\nauthority: b\nrecheck:\n  due: soon\n", "s.yaml:4:"},
 		{"operator: a\n", "s.yaml: authority: required"},
 		{"operator: a\nauthority: ''\n", "s.yaml:2: authority: required"},
 		{"operator: [\n", "s.yaml:"},
-		{"operator: a\nauthority: b\nrecheck:\n  due: 10m\n", "s.yaml:4: recheck.due: must be at least 1h"},
+		{"operator: a\nauthority: b\nrecheck:\n  due: 10m\nsites: [{site: x, contact: y}]\n", "s.yaml:4: recheck.due: must be at least 1h"},
 	} {
 		_, err := Parse("s.yaml", []byte(tc.in))
 		var ce *Error

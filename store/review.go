@@ -15,76 +15,101 @@ var ErrBadState = errors.New("not allowed in this state")
 // its new state and audits it, in one transaction. A referred flag can take
 // notes but no longer be confirmed, dismissed or re-categorised.
 func (db *DB) Review(r Review) (Flag, error) {
-	if strings.TrimSpace(r.Reviewer) == "" {
-		return Flag{}, errors.New("review: reviewer is required")
+	fs, err := db.ReviewBatch([]Review{r})
+	if err != nil {
+		return Flag{}, err
 	}
-	var f Flag
+	return fs[0], nil
+}
+
+// ReviewBatch records several decisions in one transaction: all of them or,
+// if any is refused, none.
+func (db *DB) ReviewBatch(rs []Review) ([]Flag, error) {
+	for _, r := range rs {
+		if strings.TrimSpace(r.Reviewer) == "" {
+			return nil, errors.New("review: reviewer is required")
+		}
+	}
+	out := make([]Flag, 0, len(rs))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		fb := tx.Bucket(bFlags)
-		key := k(r.Platform, r.PostID)
-		if err := get(fb, key, &f); err != nil {
-			return fmt.Errorf("flag on %s/%s: %w", r.Platform, r.PostID, err)
+		out = out[:0]
+		for _, r := range rs {
+			f, err := db.review(tx, r)
+			if err != nil {
+				return err
+			}
+			out = append(out, f)
 		}
-		old := f.State
-		switch r.Decision {
-		case Confirm, Dismiss, Recategorise:
-			if f.State == FlagReferred {
-				return fmt.Errorf("%s flag on %s/%s: already referred in %s: %w", r.Decision, r.Platform, r.PostID, f.ReferralID, ErrBadState)
-			}
-		case AddNote:
-		default:
-			return fmt.Errorf("review: unknown decision %q", r.Decision)
+		return nil
+	})
+	return out, err
+}
+
+func (db *DB) review(tx *bolt.Tx, r Review) (Flag, error) {
+	var f Flag
+	fb := tx.Bucket(bFlags)
+	key := k(r.Platform, r.PostID)
+	if err := get(fb, key, &f); err != nil {
+		return f, fmt.Errorf("flag on %s/%s: %w", r.Platform, r.PostID, err)
+	}
+	old := f.State
+	switch r.Decision {
+	case Confirm, Dismiss, Recategorise:
+		if f.State == FlagReferred {
+			return f, fmt.Errorf("%s flag on %s/%s: already referred in %s: %w", r.Decision, r.Platform, r.PostID, f.ReferralID, ErrBadState)
 		}
-		switch r.Decision {
-		case Confirm:
-			f.State = FlagConfirmed
-			if len(r.Categories) > 0 {
-				f.Reviewed = r.Categories
-			}
-		case Dismiss:
-			f.State = FlagDismissed
-		case Recategorise:
-			if len(r.Categories) == 0 {
-				return errors.New("review: re-categorise needs at least one category")
-			}
+	case AddNote:
+	default:
+		return f, fmt.Errorf("review: unknown decision %q", r.Decision)
+	}
+	switch r.Decision {
+	case Confirm:
+		f.State = FlagConfirmed
+		if len(r.Categories) > 0 {
 			f.Reviewed = r.Categories
 		}
-		r.V = recordVersion
-		r.At = db.now().UTC()
-		f.Updated = r.At
-		rb := tx.Bucket(bReviews)
-		seq, err := rb.NextSequence()
-		if err != nil {
-			return err
+	case Dismiss:
+		f.State = FlagDismissed
+	case Recategorise:
+		if len(r.Categories) == 0 {
+			return f, errors.New("review: re-categorise needs at least one category")
 		}
-		if err := put(rb, k(r.Platform, r.PostID, seqString(seq)), r); err != nil {
-			return err
+		f.Reviewed = r.Categories
+	}
+	r.V = recordVersion
+	r.At = db.now().UTC()
+	f.Updated = r.At
+	rb := tx.Bucket(bReviews)
+	seq, err := rb.NextSequence()
+	if err != nil {
+		return f, err
+	}
+	if err := put(rb, k(r.Platform, r.PostID, seqString(seq)), r); err != nil {
+		return f, err
+	}
+	if err := put(fb, key, f); err != nil {
+		return f, err
+	}
+	if old != f.State {
+		ib := tx.Bucket(bFlagsByState)
+		if err := ib.Delete(k(string(old), r.Platform, r.PostID)); err != nil {
+			return f, err
 		}
-		if err := put(fb, key, f); err != nil {
-			return err
+		if err := ib.Put(k(string(f.State), r.Platform, r.PostID), nil); err != nil {
+			return f, err
 		}
-		if old != f.State {
-			ib := tx.Bucket(bFlagsByState)
-			if err := ib.Delete(k(string(old), r.Platform, r.PostID)); err != nil {
-				return err
-			}
-			if err := ib.Put(k(string(f.State), r.Platform, r.PostID), nil); err != nil {
-				return err
-			}
-		}
-		detail := map[string]string{"decision": string(r.Decision), "from": string(old), "to": string(f.State)}
-		if r.Reason != "" {
-			detail["reason"] = r.Reason
-		}
-		if len(r.Categories) > 0 {
-			detail["categories"] = strings.Join(r.Categories, ",")
-		}
-		if r.Note != "" {
-			detail["note"] = r.Note
-		}
-		_, err = appendAudit(tx, db.auditAt(r.Reviewer, ActReview, r.Platform+"/"+r.PostID, detail))
-		return err
-	})
+	}
+	detail := map[string]string{"decision": string(r.Decision), "from": string(old), "to": string(f.State)}
+	if r.Reason != "" {
+		detail["reason"] = r.Reason
+	}
+	if len(r.Categories) > 0 {
+		detail["categories"] = strings.Join(r.Categories, ",")
+	}
+	if r.Note != "" {
+		detail["note"] = r.Note
+	}
+	_, err = appendAudit(tx, db.auditAt(r.Reviewer, ActReview, r.Platform+"/"+r.PostID, detail))
 	return f, err
 }
 

@@ -69,7 +69,7 @@ func TestReviewAndRefer(t *testing.T) {
 	if code, _, errs := exec(t, "", "--db", db, "review", "dismiss", "twitter/101", "--reviewer", "DS Jones"); code != 2 || !strings.Contains(errs, "--reason") {
 		t.Fatalf("dismiss without reason: %d %s", code, errs)
 	}
-	if code, _, errs := exec(t, "", "--db", db, "review", "confirm", "twitter/999", "--reviewer", "DS Jones"); code != 2 || !strings.Contains(errs, "no flagged post twitter/999") {
+	if code, _, errs := exec(t, "", "--db", db, "review", "confirm", "twitter/999", "--reviewer", "DS Jones"); code != 2 || !strings.Contains(errs, "twitter/999") {
 		t.Fatalf("unknown post: %d %s", code, errs)
 	}
 	if code, out, errs := exec(t, "", "--db", db, "review", "confirm", "twitter/100", "twitter/101", "--reviewer", "DS Jones"); code != 0 || !strings.Contains(out, "2 flag(s)") {

@@ -17,19 +17,26 @@ var version = "0.1.0-dev"
 // commands lists the subcommands, in the order --help shows them.
 func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
+		a.demoCmd(),
+		a.sweepCmd(),
 		a.reviewCmd(),
 		a.referCmd(),
+		a.serveCmd(),
+		a.userCmd(),
 		a.exportCmd(),
+		a.recheckCmd(),
+		a.reportCmd(),
+		a.identifyCmd(),
+		a.classifyCmd(),
+		a.evalCmd(),
+		a.trainCmd(),
 		a.verifyCmd(),
 		a.keysCmd(),
 		a.auditCmd(),
 		a.purgeCmd(),
-		a.reportCmd(),
-		a.serveCmd(),
-		a.userCmd(),
-		a.versionCmd(),
 		a.sitesCmd(),
-		a.identifyCmd(),
+		a.simCmd(),
+		a.versionCmd(),
 	}
 }
 

@@ -1,52 +1,45 @@
 package main
 
 import (
-	"fmt"
-	"io/fs"
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/psd-tools/exposure/identify"
 )
 
-// resolveForce turns a user-typed force name into the canonical name from
-// the rules. An unknown name is bad input, with the closest names offered.
-func (a *app) resolveForce(name string) (string, error) {
+// detector loads the identity rules selected by --rules.
+func (a *app) detector() (*identify.Detector, error) {
 	fsys, err := a.rulesFS()
+	if err != nil {
+		return nil, err
+	}
+	d, err := identify.Load(fsys)
+	if err != nil {
+		return nil, inputError{err}
+	}
+	return d, nil
+}
+
+// resolveForce turns a user-typed force name, alias, abbreviation or
+// handle ("WMP", "west midlands", "Heddlu Gwent") into the canonical name
+// from the rules. An unknown name is bad input, with close names offered.
+func (a *app) resolveForce(name string) (string, error) {
+	if norm(name) == "unknown" {
+		return "unknown", nil
+	}
+	d, err := a.detector()
 	if err != nil {
 		return "", err
 	}
-	raw, err := fs.ReadFile(fsys, "forces.yaml")
-	if err != nil {
-		return "", fmt.Errorf("rules: %w", err)
-	}
-	var doc struct {
-		Forces []struct {
-			Name    string   `yaml:"name"`
-			Aliases []string `yaml:"aliases"`
-			Abbrevs []string `yaml:"abbreviations"`
-		} `yaml:"forces"`
-	}
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return "", fmt.Errorf("rules forces.yaml: %w", err)
+	if canon, ok := d.Force(name); ok {
+		return canon, nil
 	}
 	want := norm(name)
-	var names []string
-	for _, f := range doc.Forces {
-		names = append(names, f.Name)
-		for _, n := range append(append([]string{f.Name}, f.Aliases...), f.Abbrevs...) {
-			if norm(n) == want {
-				return f.Name, nil
-			}
-		}
-	}
-	if want == "unknown" {
-		return "unknown", nil
-	}
 	var close []string
-	for _, n := range names {
-		if strings.Contains(norm(n), want) || strings.Contains(want, strings.Fields(norm(n))[0]) {
-			close = append(close, n)
+	for _, f := range d.Forces() {
+		n := norm(f.Name)
+		if w := strings.Fields(want); len(w) > 0 && (strings.Contains(n, want) || strings.Contains(n, w[0])) {
+			close = append(close, f.Name)
 		}
 	}
 	sort.Strings(close)

@@ -360,22 +360,24 @@ Name posts as PLATFORM/ID, or use --all with the filters (--force, --category,
 					return err
 				}
 			}
-			n := 0
-			for _, k := range keys {
-				fl, err := db.Review(store.Review{Platform: k.Platform, PostID: k.PostID, Reviewer: reviewer,
-					Decision: d, Reason: reason, Categories: categories, Note: note})
-				if errors.Is(err, store.ErrNotFound) {
-					return badInput("no flagged post %s/%s (%d decided before it)", k.Platform, k.PostID, n)
-				}
-				if errors.Is(err, store.ErrBadState) {
-					return badInput("%v (%d decided before it)", err, n)
-				}
-				if err != nil {
-					return err
-				}
-				n++
-				a.log.Debug().Str("post", k.Platform+"/"+k.PostID).Str("state", string(fl.State)).Msg("reviewed")
+			// One transaction: either every named flag is decided or, if one
+			// is refused, none is.
+			batch := make([]store.Review, len(keys))
+			for i, k := range keys {
+				batch[i] = store.Review{Platform: k.Platform, PostID: k.PostID, Reviewer: reviewer,
+					Decision: d, Reason: reason, Categories: categories, Note: note}
 			}
+			flags, err := db.ReviewBatch(batch)
+			if errors.Is(err, store.ErrNotFound) {
+				return badInput("no such flagged post: %v (nothing was recorded)", err)
+			}
+			if errors.Is(err, store.ErrBadState) {
+				return badInput("%v (nothing was recorded)", err)
+			}
+			if err != nil {
+				return err
+			}
+			n := len(flags)
 			fmt.Fprintf(a.stdout, "%s: %d flag(s) by %s\n", use, n, safe(reviewer))
 			return nil
 		},

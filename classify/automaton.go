@@ -1,0 +1,166 @@
+package classify
+
+// automaton is an Aho-Corasick matcher over the bytes of the normalised
+// text: every rule term, phrase and context cue of every category is one
+// pattern, and one pass over a post finds them all. Transitions are a dense
+// table over byte classes (bytes that occur in no pattern share one class),
+// so a step is two array reads.
+type automaton struct {
+	classes [256]uint8
+	nclass  int
+	next    []int32 // state*nclass + class -> state (^state: has output)
+	// next16 is next in half the memory when there are fewer than 32768
+	// states (the usual case): the high bit marks output.
+	next16   []uint16
+	outStart []int32 // state -> first index in outs; outStart[s+1] ends it
+	outs     []int32 // pattern ids
+	plen     []int32 // pattern id -> length in bytes
+}
+
+// match is one pattern occurrence in norm: bytes [start, end).
+type match struct {
+	id         int32
+	start, end int32
+}
+
+// buildAutomaton compiles patterns (ids are their indexes).
+func buildAutomaton(patterns [][]byte) *automaton {
+	a := &automaton{plen: make([]int32, len(patterns))}
+	// byte classes
+	var used [256]bool
+	for _, p := range patterns {
+		for _, b := range p {
+			used[b] = true
+		}
+	}
+	a.nclass = 1
+	for b := 0; b < 256; b++ {
+		if used[b] {
+			a.classes[b] = uint8(a.nclass)
+			a.nclass++
+		}
+	}
+	if a.nclass > 256 {
+		// every byte value occurs in some pattern: one class per byte
+		for b := 0; b < 256; b++ {
+			a.classes[b] = uint8(b)
+		}
+		a.nclass = 256
+	}
+	// trie
+	type node struct {
+		out []int32
+	}
+	nodes := []node{{}}
+	goTo := []int32{} // state*nclass+class, -1 = none
+	grow := func() {
+		for i := 0; i < a.nclass; i++ {
+			goTo = append(goTo, -1)
+		}
+	}
+	grow()
+	for id, p := range patterns {
+		a.plen[id] = int32(len(p))
+		s := int32(0)
+		for _, b := range p {
+			c := int32(a.classes[b])
+			n := goTo[s*int32(a.nclass)+c]
+			if n < 0 {
+				n = int32(len(nodes))
+				nodes = append(nodes, node{})
+				grow()
+				goTo[s*int32(a.nclass)+c] = n
+			}
+			s = n
+		}
+		nodes[s].out = append(nodes[s].out, int32(id))
+	}
+	// failure links, breadth first; complete the transition table
+	fail := make([]int32, len(nodes))
+	queue := make([]int32, 0, len(nodes))
+	nc := int32(a.nclass)
+	for c := int32(0); c < nc; c++ {
+		n := goTo[c]
+		if n < 0 {
+			goTo[c] = 0
+		} else {
+			fail[n] = 0
+			queue = append(queue, n)
+		}
+	}
+	for qi := 0; qi < len(queue); qi++ {
+		s := queue[qi]
+		nodes[s].out = append(nodes[s].out, nodes[fail[s]].out...)
+		for c := int32(0); c < nc; c++ {
+			n := goTo[s*nc+c]
+			if n < 0 {
+				goTo[s*nc+c] = goTo[fail[s]*nc+c]
+				continue
+			}
+			fail[n] = goTo[fail[s]*nc+c]
+			queue = append(queue, n)
+		}
+	}
+	a.outStart = make([]int32, len(nodes)+1)
+	for s, n := range nodes {
+		a.outStart[s+1] = a.outStart[s] + int32(len(n.out))
+		a.outs = append(a.outs, n.out...)
+	}
+	// Mark transitions into states with output in the sign bit, so the
+	// scan reads the output table only when there is something to report.
+	for i, t := range goTo {
+		if len(nodes[t].out) > 0 {
+			goTo[i] = ^t
+		}
+	}
+	a.next = goTo
+	if len(nodes) < 1<<15 {
+		a.next16 = make([]uint16, len(goTo))
+		for i, t := range goTo {
+			if t < 0 {
+				a.next16[i] = uint16(^t) | 1<<15
+			} else {
+				a.next16[i] = uint16(t)
+			}
+		}
+		a.next = nil
+	}
+	return a
+}
+
+// find appends every occurrence of every pattern in text to ms.
+func (a *automaton) find(text []byte, ms []match) []match {
+	if a.next16 != nil {
+		return a.find16(text, ms)
+	}
+	s := int32(0)
+	nc := int32(a.nclass)
+	for i, b := range text {
+		s = a.next[s*nc+int32(a.classes[b])]
+		if s < 0 {
+			s = ^s
+			for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
+				end := int32(i + 1)
+				ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
+			}
+		}
+	}
+	return ms
+}
+
+func (a *automaton) find16(text []byte, ms []match) []match {
+	s := uint16(0)
+	nc := a.nclass
+	next := a.next16
+	for i, b := range text {
+		s = next[int(s)*nc+int(a.classes[b])]
+		if s&(1<<15) != 0 {
+			s &^= 1 << 15
+			for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
+				end := int32(i + 1)
+				ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
+			}
+		}
+	}
+	return ms
+}

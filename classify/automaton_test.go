@@ -1,0 +1,73 @@
+package classify
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// naive finds every occurrence of every pattern by brute force.
+func naive(pats [][]byte, text []byte) []match {
+	var out []match
+	for end := 1; end <= len(text); end++ {
+		for id, p := range pats {
+			if end >= len(p) && bytes.Equal(text[end-len(p):end], p) {
+				out = append(out, match{id: int32(id), start: int32(end - len(p)), end: int32(end)})
+			}
+		}
+	}
+	return out
+}
+
+func sortMatches(ms []match) {
+	slices.SortFunc(ms, func(a, b match) int {
+		if a.end != b.end {
+			return int(a.end - b.end)
+		}
+		return int(a.id - b.id)
+	})
+}
+
+// Both table widths (uint16 for small automata, int32 past 32768 states)
+// find exactly what brute force finds.
+func TestAutomatonMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := "abc d"
+	word := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return b
+	}
+	for _, npat := range []int{5, 300, 6000} {
+		if npat == 6000 {
+			alphabet = "abcdefghijklmnopqrstuvwxyz " // enough states for the wide table
+		}
+		var pats [][]byte
+		for i := 0; i < npat; i++ {
+			if npat == 6000 && i%2 == 0 {
+				pats = append(pats, word(8+rng.IntN(12))) // long, to pass 32768 states
+				continue
+			}
+			pats = append(pats, word(1+rng.IntN(12)))
+		}
+		a := buildAutomaton(pats)
+		wide := a.next16 == nil
+		if npat == 6000 && !wide || npat == 5 && wide {
+			t.Fatalf("%d patterns: wide table %v", npat, wide)
+		}
+		for k := 0; k < 20; k++ {
+			text := word(rng.IntN(200))
+			got := a.find(text, nil)
+			want := naive(pats, text)
+			sortMatches(got)
+			sortMatches(want)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%d patterns, text %q:\n got %v\nwant %v", npat, text, got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,712 @@
+package classify
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Classifier flags posts. It is immutable after Load and safe for
+// concurrent use; per-call scratch space comes from a pool.
+type Classifier struct {
+	rules *ruleSet
+	// weights is dim*4 int16s interleaved by category, each category
+	// scaled by scale: half the memory of float32, so more of the table
+	// stays in cache (the dot product is bound by memory latency).
+	weights  []int16
+	scale    [4]float32
+	bias     [4]float64
+	hasModel [4]bool
+	models   [4]*Model
+	version  string
+	pool     sync.Pool
+}
+
+// hit is one rule match in a post.
+type hit struct {
+	cat     int
+	group   int
+	key     int32 // term index, or len(terms)+pattern index
+	tf, tl  int32 // first and last token
+	os, oe  int32 // original bytes
+	w0, w   float64
+	ctxFrom int32 // applied context rules: work.applied[ctxFrom:ctxTo]
+	ctxTo   int32
+	dropped bool // inside a longer hit of the same category
+}
+
+type cueHit struct {
+	id     int32
+	tf, tl int32
+}
+
+// work is the scratch space of one Classify call.
+type work struct {
+	d       doc
+	ms      []match
+	hits    []hit
+	cues    []cueHit
+	cueSeen []bool
+	applied []int32
+	masked  []bool
+	fs      []feat
+	groups  []uint32
+	rule    [4]float64
+	z       [4]float64
+	// cancelled marks categories where a context rule cancelled a hit
+	// (the post condemns or reports what it quotes): their score is the
+	// rule score alone, since the rest of such a post ("racist abuse",
+	// "hate crime") reads as offensive to a model.
+	cancelled [4]bool
+	uni, bi   []float64
+	units     []unit
+}
+
+// unit is a candidate for model evidence: tokens a..b and their weight.
+type unit struct {
+	a, b int32
+	w    float64
+}
+
+// Load reads categories/*.yaml and models/*.json from fsys (see the rules
+// package) and compiles them. A category without a model is scored by its
+// rules alone.
+func Load(fsys fs.FS) (*Classifier, error) {
+	rs, err := loadRules(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c := &Classifier{rules: rs, weights: make([]int16, dim*4)}
+	names, err := fs.Glob(fsys, "models/*.json")
+	if err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	sort.Strings(names)
+	var mv []string
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("models: %w", err)
+		}
+		m, err := ParseModel(name, data)
+		if err != nil {
+			return nil, err
+		}
+		want := strings.TrimSuffix(path.Base(name), ".json")
+		if string(m.Category) != want {
+			return nil, &RuleError{File: name, Msg: fmt.Sprintf("model for %q in a file named %s", m.Category, path.Base(name))}
+		}
+		c.setModel(m)
+		mv = append(mv, fmt.Sprintf("%s-%s", m.Category, digest(data)))
+	}
+	rv, err := rulesDigest(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c.version = "rules-" + rv
+	if len(mv) > 0 {
+		c.version += " models " + strings.Join(mv, ",")
+	}
+	c.pool.New = func() any { return new(work) }
+	return c, nil
+}
+
+// LoadRules compiles the category rules of fsys without any model, for
+// training a model from scratch.
+func LoadRules(fsys fs.FS) (*Classifier, error) {
+	rs, err := loadRules(fsys)
+	if err != nil {
+		return nil, err
+	}
+	rv, err := rulesDigest(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c := &Classifier{rules: rs, weights: make([]int16, dim*4), version: "rules-" + rv}
+	c.pool.New = func() any { return new(work) }
+	return c, nil
+}
+
+// WithModel returns a copy of c that uses m for m's category (for comparing
+// a retrained model with the current one before writing it).
+func (c *Classifier) WithModel(m *Model) *Classifier {
+	n := &Classifier{rules: c.rules, weights: make([]int16, len(c.weights)), bias: c.bias, scale: c.scale,
+		hasModel: c.hasModel, models: c.models, version: c.version + " +candidate-" + string(m.Category)}
+	copy(n.weights, c.weights)
+	n.setModel(m)
+	n.pool.New = func() any { return new(work) }
+	return n
+}
+
+func (c *Classifier) setModel(m *Model) {
+	ci := catIndex(m.Category)
+	for i := 0; i < dim; i++ {
+		c.weights[i*4+ci] = 0
+	}
+	maxAbs := 0.0
+	for _, w := range m.Weights {
+		maxAbs = math.Max(maxAbs, math.Abs(w[1]))
+	}
+	scale := maxAbs / math.MaxInt16
+	if scale == 0 {
+		scale = 1
+	}
+	for _, w := range m.Weights {
+		c.weights[int(w[0])*4+ci] = int16(math.Round(w[1] / scale))
+	}
+	c.scale[ci] = float32(scale)
+	c.bias[ci] = m.Bias
+	c.hasModel[ci] = true
+	c.models[ci] = m
+}
+
+// rulesDigest hashes the category files only, so a retrained model does not
+// change the rules version.
+func rulesDigest(fsys fs.FS) (string, error) {
+	names, err := fs.Glob(fsys, "categories/*.yaml")
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(names)
+	var all []byte
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return "", err
+		}
+		all = append(all, n...)
+		all = append(all, 0)
+		all = append(all, b...)
+		all = append(all, 0)
+	}
+	return digest(all), nil
+}
+
+// Version names the rules and models in use, e.g.
+// "rules-1a2b3c4d models offensive-5e6f7a8b,procedure-...". It is recorded
+// with every flag.
+func (c *Classifier) Version() string { return c.version }
+
+// Threshold returns the score at which cat is flagged.
+func (c *Classifier) Threshold(cat Category) float64 {
+	ci := catIndex(cat)
+	if ci < 0 {
+		return math.Inf(1)
+	}
+	return c.rules.cats[ci].threshold
+}
+
+// Model returns the model in use for cat, or nil.
+func (c *Classifier) Model(cat Category) *Model {
+	ci := catIndex(cat)
+	if ci < 0 {
+		return nil
+	}
+	return c.models[ci]
+}
+
+// Classify scores text in every category and returns the flags with their
+// evidence. Text need not be valid UTF-8; evidence offsets are byte offsets
+// into text.
+func (c *Classifier) Classify(text string) Result {
+	w := c.pool.Get().(*work)
+	c.run(w, text)
+	r := c.result(w, text)
+	c.pool.Put(w)
+	return r
+}
+
+// run does everything but building the result.
+func (c *Classifier) run(w *work, text string) {
+	rs := c.rules
+	d := &w.d
+	d.normalize(text)
+	w.ms = rs.auto.find(d.norm, w.ms[:0])
+	w.hits = w.hits[:0]
+	w.cues = w.cues[:0]
+	w.applied = w.applied[:0]
+	if cap(w.cueSeen) < len(rs.cues) {
+		w.cueSeen = make([]bool, len(rs.cues))
+	}
+	w.cueSeen = w.cueSeen[:len(rs.cues)]
+	clear(w.cueSeen)
+	for _, m := range w.ms {
+		ap := rs.autoPats[m.id]
+		s, e := m.start, m.end
+		if !ap.stemStart {
+			s++
+		}
+		if !ap.stemEnd {
+			e--
+		}
+		tf, tl := d.tokenAt(s), d.tokenAt(e-1)
+		if tf < 0 || tl < 0 {
+			continue
+		}
+		if ap.kind == kindCue {
+			if len(w.cues) < maxMatches {
+				w.cues = append(w.cues, cueHit{id: ap.ref, tf: tf, tl: tl})
+			}
+			w.cueSeen[ap.ref] = true
+			continue
+		}
+		if len(w.hits) >= maxMatches {
+			continue
+		}
+		t := &rs.terms[ap.ref]
+		w.hits = append(w.hits, hit{cat: t.cat, group: t.group, key: ap.ref, tf: tf, tl: tl,
+			os: d.toks[tf].os, oe: d.toks[tl].oe, w0: t.weight})
+	}
+	for pi := range rs.patterns {
+		p := &rs.patterns[pi]
+		if len(p.requires) > 0 {
+			ok := false
+			for _, id := range p.requires {
+				if w.cueSeen[id] {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+		}
+		if len(p.requires) == 0 {
+			c.matchPattern(w, pi, text, 0)
+			continue
+		}
+		// Run the pattern only on a window of words around each cue, so a
+		// common cue word costs a short match, not a pass over the post.
+		lastEnd := int32(-1)
+		for _, ch := range w.cues {
+			if !containsID(p.requires, ch.id) {
+				continue
+			}
+			a := max(0, ch.tf-p.window)
+			b := min(int32(len(d.toks))-1, ch.tl+p.window)
+			from, to := d.toks[a].os, d.toks[b].oe
+			if from < lastEnd {
+				from = lastEnd
+			}
+			if from >= to {
+				continue
+			}
+			c.matchPattern(w, pi, text[:to], from)
+			lastEnd = to
+		}
+	}
+	// A hit inside a longer hit of the same category gives way to it: a
+	// phrase (or an allowed phrase of weight 0) overrides its words.
+	for i := range w.hits {
+		a := &w.hits[i]
+		for j := range w.hits {
+			b := &w.hits[j]
+			if i == j || a.cat != b.cat || b.tf > a.tf || a.tl > b.tl {
+				continue
+			}
+			longer := b.tl-b.tf > a.tl-a.tf || b.oe-b.os > a.oe-a.os
+			same := b.tl-b.tf == a.tl-a.tf && b.oe-b.os == a.oe-a.os
+			// on the same words, an allowed phrase (weight 0) wins, then
+			// the heavier term, then the first
+			if longer || same && (b.w0 == 0 && a.w0 > 0 || (b.w0 == 0) == (a.w0 == 0) && (b.w0 > a.w0 || b.w0 == a.w0 && j < i)) {
+				a.dropped = true
+				break
+			}
+		}
+	}
+	// context rules
+	if cap(w.masked) < len(d.toks) {
+		w.masked = make([]bool, len(d.toks), cap(d.toks))
+	}
+	w.masked = w.masked[:len(d.toks)]
+	clear(w.masked)
+	anyMasked := false
+	w.cancelled = [4]bool{}
+	for i := range w.hits {
+		h := &w.hits[i]
+		h.w = h.w0
+		h.ctxFrom = int32(len(w.applied))
+		if h.dropped {
+			h.ctxTo = h.ctxFrom
+			continue
+		}
+		lowered := false
+		for _, ri := range rs.cats[h.cat].ctx {
+			cr := &rs.ctx[ri]
+			if cr.groups != nil && (h.group >= len(cr.groups) || !cr.groups[h.group]) {
+				continue
+			}
+			if !c.ctxApplies(w, cr, h) {
+				continue
+			}
+			w.applied = append(w.applied, int32(ri))
+			if cr.raise {
+				h.w = math.Min(1, h.w*cr.factor)
+			} else {
+				h.w *= cr.factor
+				lowered = true
+				if cr.factor <= cancelFactor {
+					w.cancelled[h.cat] = true
+				}
+			}
+		}
+		h.ctxTo = int32(len(w.applied))
+		if lowered || rs.groups[h.group].hide {
+			for t := h.tf; t <= h.tl; t++ {
+				w.masked[t] = true
+			}
+			anyMasked = true
+		}
+	}
+	// rule scores: noisy-or over distinct terms, each at its best weight
+	w.groups = w.groups[:0]
+	for ci := 0; ci < 4; ci++ {
+		w.rule[ci] = 0
+	}
+	for i := range w.hits {
+		h := &w.hits[i]
+		if h.dropped || h.w <= 0 || rs.groups[h.group].hide {
+			continue
+		}
+		best := true
+		for j := range w.hits {
+			o := &w.hits[j]
+			if j != i && o.key == h.key && !o.dropped && (o.w > h.w || o.w == h.w && j < i) {
+				best = false
+				break
+			}
+		}
+		if !best {
+			continue
+		}
+		w.rule[h.cat] = 1 - (1-w.rule[h.cat])*(1-h.w)
+		slot := rs.groups[h.group].slot
+		dup := false
+		for _, g := range w.groups {
+			if g == slot {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			w.groups = append(w.groups, slot)
+		}
+	}
+	// model
+	masked := w.masked
+	if !anyMasked {
+		masked = nil
+	}
+	w.fs = extract(d, masked, &w.rule, w.groups, w.fs[:0])
+	var z [4]float32
+	wt := c.weights
+	for _, f := range w.fs {
+		o := int(f.idx) * 4
+		ws := wt[o : o+4 : o+4]
+		z[0] += float32(ws[0]) * f.val
+		z[1] += float32(ws[1]) * f.val
+		z[2] += float32(ws[2]) * f.val
+		z[3] += float32(ws[3]) * f.val
+	}
+	for ci := 0; ci < 4; ci++ {
+		w.z[ci] = c.bias[ci] + float64(z[ci]*c.scale[ci])
+	}
+}
+
+// maxMatches caps the rule hits and the context cues looked at in one
+// post, so that a hostile post repeating a word thousands of times costs
+// linear time; scores saturate long before.
+const maxMatches = 128
+
+// defaultPatternWindow is how many words either side of a required cue a
+// pattern sees, unless its rule says otherwise.
+const defaultPatternWindow = 10
+
+// matchPattern adds the hits of pattern pi in text[from:].
+func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
+	p := &c.rules.patterns[pi]
+	for _, loc := range p.re.FindAllStringIndex(text[from:], 8) {
+		if len(w.hits) >= maxMatches {
+			return
+		}
+		s, e := from+int32(loc[0]), from+int32(loc[1])
+		tf, tl := tokenRange(w.d.toks, s, e)
+		if tf < 0 {
+			continue
+		}
+		w.hits = append(w.hits, hit{cat: p.cat, group: p.group, key: int32(len(c.rules.terms) + pi),
+			tf: tf, tl: tl, os: s, oe: e, w0: p.weight})
+	}
+}
+
+// ctxApplies reports whether context rule cr applies to hit h.
+func (c *Classifier) ctxApplies(w *work, cr *ctxRule, h *hit) bool {
+	toks := w.d.toks
+	if cr.quoted {
+		for t := h.tf; t <= h.tl; t++ {
+			if toks[t].quoted {
+				return true
+			}
+		}
+		return false
+	}
+	sent := toks[h.tf].sent
+	for _, ch := range w.cues {
+		if !containsID(cr.cues, ch.id) {
+			continue
+		}
+		if cr.sentence && toks[ch.tf].sent != sent && toks[ch.tl].sent != toks[h.tl].sent {
+			continue
+		}
+		var dist int32
+		switch {
+		case ch.tl < h.tf: // cue before the hit
+			if cr.side == sideAfter {
+				continue
+			}
+			dist = h.tf - ch.tl
+		case ch.tf > h.tl: // cue after
+			if cr.side == sideBefore {
+				continue
+			}
+			dist = ch.tf - h.tl
+		default: // overlapping: the cue is part of the hit
+			if ch.tf >= h.tf && ch.tl <= h.tl {
+				continue
+			}
+			dist = 0
+		}
+		if cr.window == 0 || int(dist) <= cr.window {
+			return true
+		}
+	}
+	return false
+}
+
+func containsID(ids []int32, id int32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenRange returns the tokens overlapping original bytes [s, e).
+func tokenRange(toks []token, s, e int32) (int32, int32) {
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].oe > s })
+	if i == len(toks) || toks[i].os >= e {
+		return -1, -1
+	}
+	j := i
+	for j+1 < len(toks) && toks[j+1].os < e {
+		j++
+	}
+	return int32(i), int32(j)
+}
+
+// cancelFactor is the largest factor of a lowering context rule that
+// counts as cancelling the hit.
+const cancelFactor = 0.2
+
+// score combines model and rules for category ci.
+func (c *Classifier) score(w *work, ci int) float64 {
+	r := w.rule[ci]
+	if !c.hasModel[ci] || w.cancelled[ci] {
+		return r
+	}
+	s := sigmoid(w.z[ci])
+	if r >= c.rules.cats[ci].rulesAlone && r > s {
+		s = r
+	}
+	return s
+}
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// result builds the Result of a run.
+func (c *Classifier) result(w *work, text string) Result {
+	res := Result{Categories: []Category{}, Scores: make(map[Category]float64, 4)}
+	for ci, cat := range Categories {
+		s := c.score(w, ci)
+		res.Scores[cat] = math.Round(s*1e4) / 1e4
+		if s >= c.rules.cats[ci].threshold && c.rules.loaded[ci] {
+			n := len(res.Evidence)
+			res.Evidence = c.evidence(w, text, ci, res.Evidence)
+			if len(res.Evidence) == n {
+				// the model's bias alone, with no word pushing the score
+				// up, is no reason to flag a post
+				continue
+			}
+			res.Categories = append(res.Categories, cat)
+		}
+	}
+	if res.Evidence == nil {
+		res.Evidence = []Span{}
+	}
+	return res
+}
+
+// evidence appends the spans behind category ci: its rule hits that kept a
+// positive weight or, when the model flagged on its own, the n-grams that
+// weighed most.
+func (c *Classifier) evidence(w *work, text string, ci int, ev []Span) []Span {
+	cat := Categories[ci]
+	n0 := len(ev)
+	strongest := 0.0
+	for i := range w.hits {
+		h := &w.hits[i]
+		if h.cat != ci || h.dropped || h.w <= 0 || c.rules.groups[h.group].hide {
+			continue
+		}
+		strongest = math.Max(strongest, h.w)
+		dup := false
+		for _, s := range ev[n0:] {
+			if s.Start == int(h.os) && s.End == int(h.oe) {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		ev = append(ev, Span{Category: cat, Start: int(h.os), End: int(h.oe), Text: text[h.os:h.oe], Reason: c.hitReason(w, h)})
+	}
+	// When no rule hit explains the flag on its own (only background
+	// vocabulary matched), the model did the flagging: show its n-grams too.
+	if strongest < weakHit && c.hasModel[ci] {
+		for _, u := range c.topNgrams(w, ci, 3) {
+			overlap := false
+			for _, s := range ev[n0:] {
+				if int(u.os) < s.End && s.Start < int(u.oe) {
+					overlap = true
+					break
+				}
+			}
+			if !overlap {
+				ev = append(ev, Span{Category: cat, Start: int(u.os), End: int(u.oe), Text: text[u.os:u.oe],
+					Reason: fmt.Sprintf("model n-gram %q (%+.2f)", u.label, u.weight)})
+			}
+		}
+	}
+	if len(ev)-n0 > 1 {
+		sort.Slice(ev[n0:], func(i, j int) bool { return ev[n0+i].Start < ev[n0+j].Start })
+	}
+	return ev
+}
+
+// weakHit is the rule weight below which a hit is background vocabulary
+// rather than a reason to flag.
+const weakHit = 0.3
+
+func (c *Classifier) hitReason(w *work, h *hit) string {
+	rs := c.rules
+	var base string
+	if int(h.key) < len(rs.terms) {
+		base = rs.terms[h.key].reason
+	} else {
+		base = rs.patterns[int(h.key)-len(rs.terms)].reason
+	}
+	if h.ctxFrom == h.ctxTo {
+		return base // the common case: no allocation
+	}
+	var b strings.Builder
+	b.WriteString(base)
+	for _, ri := range w.applied[h.ctxFrom:h.ctxTo] {
+		cr := &rs.ctx[ri]
+		op := "lowered"
+		if cr.raise {
+			op = "raised"
+		}
+		fmt.Fprintf(&b, ", %s by %q x%.2g", op, cr.name, cr.factor)
+	}
+	fmt.Fprintf(&b, " = %.2f", h.w)
+	return b.String()
+}
+
+// ngram is a unit of model evidence: a word or a pair of words.
+type ngram struct {
+	os, oe int32
+	label  string
+	weight float64
+}
+
+// topNgrams returns the k words or word pairs whose features pushed
+// category ci up the most.
+func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
+	d := &w.d
+	n := len(d.toks)
+	if n == 0 {
+		return nil
+	}
+	if cap(w.uni) < n {
+		w.uni = make([]float64, n)
+		w.bi = make([]float64, n)
+	}
+	uni, bi := w.uni[:n], w.bi[:n]
+	clear(uni)
+	clear(bi)
+	for _, f := range w.fs {
+		if f.tok < 0 {
+			continue
+		}
+		v := float64(c.weights[int(f.idx)*4+ci]) * float64(c.scale[ci]) * float64(f.val)
+		if f.big {
+			bi[f.tok] += v
+		} else {
+			uni[f.tok] += v
+		}
+	}
+	// units are (first token, last token, weight); pick the k best that
+	// do not overlap
+	units := w.units[:0]
+	for t := 0; t < n; t++ {
+		if uni[t] > 0 && (len(w.masked) <= t || !w.masked[t]) {
+			units = append(units, unit{int32(t), int32(t), uni[t]})
+		}
+		if t+1 < n && bi[t] > 0 {
+			if s := bi[t] + uni[t] + uni[t+1]; s > 0 {
+				units = append(units, unit{int32(t), int32(t + 1), s})
+			}
+		}
+	}
+	w.units = units
+	sort.SliceStable(units, func(i, j int) bool { return units[i].w > units[j].w })
+	var out []ngram
+	for _, u := range units {
+		os, oe := d.toks[u.a].os, d.toks[u.b].oe
+		overlap := false
+		for _, o := range out {
+			if os < o.oe && o.os < oe {
+				overlap = true
+				break
+			}
+		}
+		if overlap {
+			continue
+		}
+		label := string(d.text(d.toks[u.a]))
+		if u.b > u.a {
+			label += " " + string(d.text(d.toks[u.b]))
+		}
+		out = append(out, ngram{os: os, oe: oe, label: label, weight: u.w})
+		if len(out) == k {
+			break
+		}
+	}
+	return out
+}
+
+// ErrNoRules means the rules directory has no category files.
+var ErrNoRules = errors.New("no category rules (categories/*.yaml)")

@@ -1,0 +1,129 @@
+package classify
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Explanation says why a post got its scores: the normalised text, each
+// rule hit with the context rules that changed it, and for each category
+// the rule score, the model's score, its strongest n-grams and the verdict.
+type Explanation struct {
+	Normalised string
+	Hits       []HitInfo
+	Cats       []CatInfo
+}
+
+// HitInfo is one rule hit.
+type HitInfo struct {
+	Category   Category
+	Rule       string // term "scrote*" (group) or pattern "name"
+	Start, End int
+	Text       string
+	Weight     float64 // after context rules
+	Context    []string
+	Overridden bool // inside a longer hit of the same category
+}
+
+// CatInfo is the scoring of one category.
+type CatInfo struct {
+	Category   Category
+	RuleScore  float64
+	HasModel   bool
+	ModelScore float64
+	Score      float64
+	Threshold  float64
+	RulesAlone float64
+	Flagged    bool
+	TopNgrams  []string
+}
+
+// Explain classifies text and says why.
+func (c *Classifier) Explain(text string) (Result, Explanation) {
+	w := new(work)
+	c.run(w, text)
+	res := c.result(w, text)
+	var e Explanation
+	e.Normalised = strings.TrimSpace(string(w.d.norm))
+	rs := c.rules
+	for i := range w.hits {
+		h := &w.hits[i]
+		hi := HitInfo{Category: Categories[h.cat], Start: int(h.os), End: int(h.oe), Text: text[h.os:h.oe],
+			Weight: h.w, Overridden: h.dropped}
+		if int(h.key) < len(rs.terms) {
+			t := rs.terms[h.key]
+			name := t.text
+			if t.stemStart {
+				name = "*" + name
+			}
+			if t.stemEnd {
+				name += "*"
+			}
+			hi.Rule = fmt.Sprintf("term %q (%s %.2f, %s:%d)", name, rs.groups[t.group].name, t.weight, rs.cats[t.cat].file, t.line)
+		} else {
+			p := rs.patterns[int(h.key)-len(rs.terms)]
+			hi.Rule = fmt.Sprintf("pattern %q (%.2f, %s:%d)", p.name, p.weight, rs.cats[p.cat].file, p.line)
+		}
+		for _, ri := range w.applied[h.ctxFrom:h.ctxTo] {
+			cr := &rs.ctx[ri]
+			op := "lowered"
+			if cr.raise {
+				op = "raised"
+			}
+			hi.Context = append(hi.Context, fmt.Sprintf("%s x%.2g by %q (%s:%d)", op, cr.factor, cr.name, rs.cats[cr.cat].file, cr.line))
+		}
+		e.Hits = append(e.Hits, hi)
+	}
+	sort.SliceStable(e.Hits, func(i, j int) bool { return e.Hits[i].Start < e.Hits[j].Start })
+	for ci, cat := range Categories {
+		info := CatInfo{Category: cat, RuleScore: w.rule[ci], HasModel: c.hasModel[ci], Score: c.score(w, ci),
+			Threshold: rs.cats[ci].threshold, RulesAlone: rs.cats[ci].rulesAlone}
+		info.Flagged = slices.Contains(res.Categories, cat)
+		if info.HasModel {
+			info.ModelScore = sigmoid(w.z[ci])
+			for _, u := range c.topNgrams(w, ci, 5) {
+				info.TopNgrams = append(info.TopNgrams, fmt.Sprintf("%q %+.2f", u.label, u.weight))
+			}
+		}
+		e.Cats = append(e.Cats, info)
+	}
+	return res, e
+}
+
+// Write prints the explanation for a reviewer.
+func (e Explanation) Write(w io.Writer, id string) {
+	fmt.Fprintf(w, "post %s\n  normalised: %s\n", id, e.Normalised)
+	for _, c := range e.Cats {
+		verdict := "not flagged"
+		if c.Flagged {
+			verdict = "FLAGGED"
+		}
+		model := "no model"
+		if c.HasModel {
+			model = fmt.Sprintf("model %.3f", c.ModelScore)
+		}
+		fmt.Fprintf(w, "  %-10s score %.3f (rules %.3f, %s) threshold %.2f: %s\n", c.Category, c.Score, c.RuleScore, model, c.Threshold, verdict)
+		if c.RuleScore >= c.RulesAlone {
+			fmt.Fprintf(w, "             rule score reached rules_alone %.2f\n", c.RulesAlone)
+		}
+		for _, h := range e.Hits {
+			if h.Category != c.Category {
+				continue
+			}
+			note := ""
+			if h.Overridden {
+				note = " [inside a longer match, not counted]"
+			}
+			fmt.Fprintf(w, "             %d-%d %q: %s -> %.2f%s\n", h.Start, h.End, h.Text, h.Rule, h.Weight, note)
+			for _, cx := range h.Context {
+				fmt.Fprintf(w, "               %s\n", cx)
+			}
+		}
+		if c.HasModel && len(c.TopNgrams) > 0 && (c.Flagged || c.ModelScore >= c.Threshold/2) {
+			fmt.Fprintf(w, "             model n-grams: %s\n", strings.Join(c.TopNgrams, ", "))
+		}
+	}
+}

@@ -1,0 +1,302 @@
+package classify
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// Example is one labelled post.
+type Example struct {
+	ID     string     `json:"id"`
+	Text   string     `json:"text"`
+	Labels []Category `json:"labels"`
+	// Weight scales the example in training (0 means 1); reviewer
+	// decisions can count for more than the written examples.
+	Weight float64 `json:"weight,omitempty"`
+}
+
+// Has reports whether the example is labelled with cat.
+func (e Example) Has(cat Category) bool { return slices.Contains(e.Labels, cat) }
+
+// TrainOptions tune training. The zero value means the defaults.
+type TrainOptions struct {
+	Epochs int     `json:"epochs"`
+	Rate   float64 `json:"rate"`
+	L2     float64 `json:"l2"`
+	Seed   uint64  `json:"seed"`
+	// PosWeight scales positive examples (class imbalance); 0 means 1.
+	PosWeight float64 `json:"pos_weight"`
+	// Folds for the out-of-fold predictions that suggest a threshold;
+	// 0 means 5, negative means none.
+	Folds int `json:"folds"`
+	// MinPrecision is the precision the suggested threshold must reach;
+	// 0 means 0.9.
+	MinPrecision float64 `json:"min_precision"`
+	// Source describes the training data in the model file.
+	Source string `json:"-"`
+}
+
+func (o TrainOptions) withDefaults() TrainOptions {
+	if o.Epochs == 0 {
+		o.Epochs = 3
+	}
+	if o.Rate == 0 {
+		o.Rate = 0.1
+	}
+	if o.L2 == 0 {
+		o.L2 = 1e-6
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.PosWeight == 0 {
+		o.PosWeight = 1
+	}
+	if o.Folds == 0 {
+		o.Folds = 5
+	}
+	if o.MinPrecision == 0 {
+		o.MinPrecision = 0.9
+	}
+	return o
+}
+
+// vec is the sparse feature vector of one example.
+type vec struct {
+	idx  []uint32
+	val  []float32
+	y    float64
+	sw   float64
+	rule float64 // the category's rule score, for the combined score
+}
+
+// Featurize computes the feature vectors of examples for category cat
+// under c's rules. It is the costly part of training and can be shared
+// between Train calls through TrainVecs.
+func (c *Classifier) featurize(cat Category, ex []Example, opt TrainOptions) []vec {
+	ci := catIndex(cat)
+	vs := make([]vec, len(ex))
+	w := new(work)
+	for i, e := range ex {
+		c.run(w, e.Text)
+		v := vec{idx: make([]uint32, len(w.fs)), val: make([]float32, len(w.fs)), rule: w.rule[ci]}
+		for k, f := range w.fs {
+			v.idx[k], v.val[k] = f.idx, f.val
+		}
+		v.sw = e.Weight
+		if v.sw == 0 {
+			v.sw = 1
+		}
+		if e.Has(cat) {
+			v.y = 1
+			v.sw *= opt.PosWeight
+		}
+		vs[i] = v
+	}
+	return vs
+}
+
+// Train fits a model for cat on examples, using c's rules for the rule
+// features (c's own models are ignored). Same examples, options and rules:
+// same model, bit for bit.
+func (c *Classifier) Train(cat Category, ex []Example, opt TrainOptions) (*Model, error) {
+	ci := catIndex(cat)
+	if ci < 0 {
+		return nil, fmt.Errorf("train: unknown category %q", cat)
+	}
+	opt = opt.withDefaults()
+	pos := 0
+	for _, e := range ex {
+		if e.Has(cat) {
+			pos++
+		}
+	}
+	if pos == 0 || pos == len(ex) {
+		return nil, errors.New("train: need both positive and negative examples")
+	}
+	vs := c.featurize(cat, ex, opt)
+	wt, bias := fit(vs, nil, opt)
+	m := &Model{Format: ModelFormat, Category: cat, Features: FeatureSpec, Bias: round5(bias)}
+	for i, x := range wt {
+		if r := round5(x); math.Abs(r) >= 1e-4 {
+			m.Weights = append(m.Weights, [2]float64{float64(i), r})
+		}
+	}
+	m.Trained = TrainInfo{Source: opt.Source, Examples: len(ex), Positives: pos, InputHash: hashExamples(cat, ex),
+		Rules: c.version, Options: opt}
+	if opt.Folds > 1 {
+		scores := oof(vs, opt, c.rules.cats[ci].rulesAlone)
+		labels := labelsOf(vs)
+		op := ChooseThreshold(scores, labels, opt.MinPrecision)
+		m.Trained.Suggested = &op
+		m.Trained.Curve = Curve(scores, labels)
+	}
+	return m, nil
+}
+
+func labelsOf(vs []vec) []bool {
+	out := make([]bool, len(vs))
+	for i, v := range vs {
+		out[i] = v.y == 1
+	}
+	return out
+}
+
+// oof returns out-of-fold combined scores: each example scored by a model
+// that did not see it.
+func oof(vs []vec, opt TrainOptions, rulesAlone float64) []float64 {
+	k := opt.Folds
+	perm := rand.New(rand.NewPCG(opt.Seed, 0x5eed)).Perm(len(vs))
+	fold := make([]int, len(vs))
+	for i, p := range perm {
+		fold[p] = i % k
+	}
+	scores := make([]float64, len(vs))
+	for f := 0; f < k; f++ {
+		skip := func(i int) bool { return fold[i] == f }
+		wt, bias := fit(vs, skip, opt)
+		for i, v := range vs {
+			if fold[i] != f {
+				continue
+			}
+			z := bias
+			for j, idx := range v.idx {
+				z += wt[idx] * float64(v.val[j])
+			}
+			s := sigmoid(z)
+			if v.rule >= rulesAlone && v.rule > s {
+				s = v.rule
+			}
+			scores[i] = s
+		}
+	}
+	return scores
+}
+
+// fit runs AdaGrad logistic regression with L2 over vs (minus skipped
+// examples), in a seeded order so that results are reproducible.
+func fit(vs []vec, skip func(int) bool, opt TrainOptions) ([]float64, float64) {
+	wt := make([]float64, dim)
+	g2 := make([]float64, dim)
+	var bias, bg2 float64
+	order := make([]int, 0, len(vs))
+	for i := range vs {
+		if skip == nil || !skip(i) {
+			order = append(order, i)
+		}
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, 0xada))
+	const eps = 1e-8
+	for ep := 0; ep < opt.Epochs; ep++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			v := &vs[i]
+			z := bias
+			for j, idx := range v.idx {
+				z += wt[idx] * float64(v.val[j])
+			}
+			g := (sigmoid(z) - v.y) * v.sw
+			for j, idx := range v.idx {
+				gi := g*float64(v.val[j]) + opt.L2*wt[idx]
+				g2[idx] += gi * gi
+				wt[idx] -= opt.Rate * gi / math.Sqrt(g2[idx]+eps)
+			}
+			bg2 += g * g
+			bias -= opt.Rate * g / math.Sqrt(bg2+eps)
+		}
+	}
+	return wt, bias
+}
+
+func round5(x float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 5, 64), 64)
+	return r
+}
+
+// hashExamples identifies the training data in the model file.
+func hashExamples(cat Category, ex []Example) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n", cat)
+	for _, e := range ex {
+		fmt.Fprintf(h, "%d:%s\x00%v\x00%g\n", len(e.Text), e.Text, e.Has(cat), e.Weight)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Curve returns precision, recall and F1 at thresholds 0.1, 0.2 ... 0.9.
+func Curve(scores []float64, labels []bool) []OperatingPoint {
+	var out []OperatingPoint
+	for t := 1; t <= 9; t++ {
+		th := float64(t) / 10
+		var c Counts
+		for i, s := range scores {
+			c.Add(s >= th, labels[i])
+		}
+		out = append(out, OperatingPoint{Threshold: th, Precision: round5(c.Precision()), Recall: round5(c.Recall()), F1: round5(c.F1())})
+	}
+	return out
+}
+
+// ChooseThreshold picks the operating point for precision first: the lowest
+// threshold whose precision reaches minPrecision (most recall at that
+// precision). If no threshold reaches it, the one with the best F1.
+func ChooseThreshold(scores []float64, labels []bool, minPrecision float64) OperatingPoint {
+	type sl struct {
+		s float64
+		y bool
+	}
+	xs := make([]sl, len(scores))
+	pos := 0
+	for i := range scores {
+		xs[i] = sl{scores[i], labels[i]}
+		if labels[i] {
+			pos++
+		}
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i].s > xs[j].s })
+	var best, bestF1 OperatingPoint
+	found := false
+	tp, fp := 0, 0
+	for i := 0; i < len(xs); i++ {
+		if xs[i].y {
+			tp++
+		} else {
+			fp++
+		}
+		if i+1 < len(xs) && xs[i+1].s == xs[i].s {
+			continue // thresholds fall between distinct scores
+		}
+		p := float64(tp) / float64(tp+fp)
+		r := 0.0
+		if pos > 0 {
+			r = float64(tp) / float64(pos)
+		}
+		f1 := 0.0
+		if p+r > 0 {
+			f1 = 2 * p * r / (p + r)
+		}
+		// the threshold sits halfway to the next lower score
+		th := xs[i].s
+		if i+1 < len(xs) {
+			th = (xs[i].s + xs[i+1].s) / 2
+		}
+		op := OperatingPoint{Threshold: round5(th), Precision: round5(p), Recall: round5(r), F1: round5(f1)}
+		if p >= minPrecision && tp >= 3 && r >= best.Recall {
+			best, found = op, true
+		}
+		if f1 > bestF1.F1 {
+			bestF1 = op
+		}
+	}
+	if found {
+		return best
+	}
+	return bestF1
+}
