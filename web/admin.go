@@ -239,6 +239,7 @@ func (s *Server) purge(w http.ResponseWriter, r *http.Request, ss session) {
 		return
 	}
 	res, err := s.db.Purge(s.purgeOptions(ss.User, false))
+	s.reports.stale()
 	if err != nil {
 		s.fail(w, r, ss, err)
 		return

@@ -515,6 +515,10 @@ func TestReportPages(t *testing.T) {
 	mustContain(t, c.body(c.get("/report")), "No post has been referred yet")
 	mustContain(t, c.body(c.get("/")), "No referred post yet")
 	referAndCheck(t, e)
+	// Written behind the server's back: the cached report is used for up
+	// to a minute.
+	mustContain(t, c.body(c.get("/report")), "No post has been referred yet")
+	e.clock.add(reportMaxAge + time.Second)
 	body := c.body(c.get("/report"))
 	mustContain(t, body, `<figure class="chart" id="survival"><svg`, `class="curve"`, "Visible at 12 mo", ">Kent Police</th><td>2</td><td>1</td>",
 		"50.0%")

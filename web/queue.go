@@ -583,7 +583,11 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request, ss session) {
 		bad(fmt.Sprintf("There is no flagged post %s.", short(ref, 80)))
 		return
 	case errors.Is(err, store.ErrBadState):
-		bad(fmt.Sprintf("Post %s is already referred in %s; only notes can be added.", short(ref, 80), f.ReferralID))
+		referral := "a referral"
+		if refID, rerr := s.db.ReferralOf(platform, id); rerr == nil && refID != "" {
+			referral = refID
+		}
+		bad(fmt.Sprintf("Post %s is already referred in %s; only notes can be added.", short(ref, 80), referral))
 		return
 	case err != nil:
 		s.fail(w, r, ss, err)

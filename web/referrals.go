@@ -160,6 +160,7 @@ func (s *Server) createReferral(w http.ResponseWriter, r *http.Request, ss sessi
 			s.queue.patch(before, after, flags...)
 		}
 	}
+	s.reports.stale()
 	s.log.Info().Str("user", ss.User).Str("referral", ref.ID).Int("posts", len(ref.Posts)).Msg("referral created")
 	s.redirect(w, r, ss, "/referrals/"+url.PathEscape(ref.ID),
 		flash{Msg: fmt.Sprintf("Referral %s created with %d post(s).", ref.ID, len(ref.Posts))})
