@@ -21,6 +21,8 @@ func (a *app) commands() []*cobra.Command {
 		a.sweepCmd(),
 		a.reviewCmd(),
 		a.referCmd(),
+		a.serveCmd(),
+		a.userCmd(),
 		a.exportCmd(),
 		a.recheckCmd(),
 		a.reportCmd(),
