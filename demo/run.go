@@ -205,7 +205,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		res.Referrals = append(res.Referrals, ref)
 	}
 	phase("evaluate, review and refer")
-	_, privPath, _, err := export.InitKeys(filepath.Join(opt.Out, "keys"))
+	_, privPath, _, err := export.InitKeys(filepath.Join(opt.Out, "exposure-keys")) // where the CLI looks beside the database
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -10,9 +11,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/psd-tools/exposure/classify"
 	"github.com/psd-tools/exposure/config"
 	"github.com/psd-tools/exposure/export"
+	"github.com/psd-tools/exposure/identify"
+	"github.com/psd-tools/exposure/pipeline"
 	"github.com/psd-tools/exposure/report"
+	"github.com/psd-tools/exposure/rules"
 	"github.com/psd-tools/exposure/store"
 	"github.com/psd-tools/exposure/web"
 )
@@ -151,15 +156,61 @@ func (a *app) serveExport(keyPath, dir string) (*web.ExportOptions, error) {
 	return &web.ExportOptions{Key: key, Dir: dir, Tool: version}, nil
 }
 
-// scheduledJobs turns the config file's schedule into the jobs serve runs.
-// The sweep and recheck pipelines are wired here by their owner; until
-// then a schedule is refused rather than silently ignored.
+// scheduledJobs turns the config file's schedule into the jobs serve runs
+// in-process: the sweep and the recheck of due referrals, through the same
+// pipeline as the commands, on the store this process owns.
 func (a *app) scheduledJobs(cfg *config.Config, db *store.DB) ([]web.Job, error) {
-	if cfg == nil {
+	if cfg == nil || (cfg.Schedule.SweepEvery == 0 && cfg.Schedule.RecheckEvery == 0) {
 		return nil, nil
 	}
-	if cfg.Schedule.SweepEvery > 0 || cfg.Schedule.RecheckEvery > 0 {
-		return nil, badInput("%s: schedule: scheduled sweeps and rechecks are not wired into serve in this build; run 'exposure sweep' and 'exposure recheck' instead", cfg.Path())
+	fsys, err := a.rulesFS()
+	if err != nil {
+		return nil, err
 	}
-	return nil, nil
+	det, err := identify.Load(fsys)
+	if err != nil {
+		return nil, inputError{err}
+	}
+	cl, err := classify.Load(fsys)
+	if err != nil {
+		return nil, inputError{err}
+	}
+	rv, err := rules.Version(fsys)
+	if err != nil {
+		return nil, err
+	}
+	// Jobs log their progress; there is no terminal to draw a bar on.
+	prog := &progress{w: a.stderr, log: a.log}
+	srcs, err := cfg.Sources(config.SourceDeps{Rules: fsys, DB: db, Phrases: det, Observer: prog, Log: a.log, Version: version})
+	if err != nil {
+		return nil, inputError{err}
+	}
+	var jobs []web.Job
+	if every := cfg.Schedule.SweepEvery.D(); every > 0 {
+		jobs = append(jobs, web.Job{Name: "sweep", Every: every, Run: func(ctx context.Context) error {
+			sw := &pipeline.Sweeper{DB: db, Sources: srcs, Identify: det, Classify: cl}
+			s, err := sw.Run(ctx, pipeline.SweepOptions{Operator: cfg.Operator, Authority: cfg.Authority,
+				ConfigHash: cfg.Hash(), IncludeReposts: cfg.Sweep.IncludeReposts, ToolVersion: version,
+				RulesVersion: rv + " " + cl.Version(), Workers: 4, Progress: prog, Log: a.log})
+			prog.Finish()
+			if err == nil {
+				a.log.Info().Uint64("sweep", s.ID).Int("in_scope", s.Summary.InScope).Int("flagged", s.Summary.Flagged).
+					Int("failed", s.Summary.Failed).Msg("scheduled sweep finished")
+			}
+			return err
+		}})
+	}
+	if every := cfg.Schedule.RecheckEvery.D(); every > 0 {
+		jobs = append(jobs, web.Job{Name: "recheck", Every: every, Run: func(ctx context.Context) error {
+			rc := &pipeline.Rechecker{DB: db, Sources: srcs}
+			res, err := rc.Run(ctx, pipeline.RecheckOptions{Due: cfg.Recheck.Due.D(), Operator: cfg.Operator,
+				Authority: cfg.Authority, Progress: prog, Log: a.log})
+			prog.Finish()
+			if err == nil {
+				a.log.Info().Int("checked", res.Checked).Int("changes", len(res.Changes)).Msg("scheduled recheck finished")
+			}
+			return err
+		}})
+	}
+	return jobs, nil
 }

@@ -80,8 +80,9 @@ func TestServe(t *testing.T) {
 	}
 	cfg := filepath.Join(t.TempDir(), "sweep.yaml")
 	os.WriteFile(cfg, []byte("operator: DS Jones\nauthority: PSD-1\ntwitter:\n  base_url: http://127.0.0.1:9\nschedule:\n  sweep_every: 7d\n"), 0o600)
-	if code, _, errs := exec(t, "", "--db", db, "serve", "--addr", "127.0.0.1:0", "--config", cfg); code != 2 || !strings.Contains(errs, "schedule") {
-		t.Fatalf("schedule before the jobs are wired: %d %s", code, errs)
+	t.Setenv("EXPOSURE_TWITTER_BEARER_TOKEN", "")
+	if code, _, errs := exec(t, "", "--db", db, "serve", "--addr", "127.0.0.1:0", "--config", cfg); code != 2 || !strings.Contains(errs, "credentials") {
+		t.Fatalf("scheduled sweep without credentials: %d %s", code, errs)
 	}
 	if code, _, errs := exec(t, "", "--db", db, "serve", "--addr", "127.0.0.1:0", "--key", filepath.Join(t.TempDir(), "none.key")); code != 2 || !strings.Contains(errs, "none.key") {
 		t.Fatalf("missing signing key: %d %s", code, errs)

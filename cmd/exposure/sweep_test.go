@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/psd-tools/exposure/config"
 	"github.com/psd-tools/exposure/sim"
 	"github.com/psd-tools/exposure/sim/simnet"
+	"github.com/psd-tools/exposure/store"
 )
 
 // simEnv serves a small simulated world and writes its sweep config.
@@ -85,5 +90,39 @@ func TestSweepBadInput(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q on one line", tc.args, code, errs, tc.want)
 		}
+	}
+}
+
+// TestScheduledJobs runs serve's scheduled sweep and recheck jobs once
+// against the simulated network.
+func TestScheduledJobs(t *testing.T) {
+	cfgPath, dbPath, _ := simEnv(t)
+	raw, _ := os.ReadFile(cfgPath)
+	os.WriteFile(cfgPath, append(raw, []byte("schedule:\n  sweep_every: 7d\n  recheck_every: 1d\n")...), 0o600)
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{stdout: io.Discard, stderr: io.Discard, dbPath: dbPath}
+	db, err := store.Open(dbPath, store.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	jobs, err := a.scheduledJobs(cfg, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 2 || jobs[0].Name != "sweep" || jobs[1].Name != "recheck" || jobs[0].Every != 7*24*time.Hour {
+		t.Fatalf("jobs = %+v", jobs)
+	}
+	for _, j := range jobs {
+		if err := j.Run(context.Background()); err != nil {
+			t.Fatalf("%s: %v", j.Name, err)
+		}
+	}
+	sweeps, _ := db.Sweeps()
+	if len(sweeps) != 1 || sweeps[0].Status != store.SweepComplete || sweeps[0].Summary.InScope == 0 {
+		t.Fatalf("sweeps = %+v", sweeps)
 	}
 }
