@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -109,7 +110,12 @@ func (r *Rechecker) Run(ctx context.Context, opt RecheckOptions) (RecheckResult,
 	}
 	sort.Strings(platforms)
 	opt.Progress.Phase("recheck", len(due))
-	for _, platform := range platforms {
+	// Platforms are rechecked side by side; within a platform, batches go
+	// one after another and the source paces them within its limits.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make([]error, len(platforms))
+	for i, platform := range platforms {
 		keys := byPlatform[platform]
 		src, ok := sources[platform]
 		if !ok {
@@ -117,11 +123,21 @@ func (r *Rechecker) Run(ctx context.Context, opt RecheckOptions) (RecheckResult,
 			opt.Progress.Note(fmt.Sprintf("%d referred posts on %s not rechecked: no source configured for it", len(keys), platform))
 			continue
 		}
-		for i := 0; i < len(keys); i += opt.Batch {
-			end := min(i+opt.Batch, len(keys))
-			if err := r.batch(ctx, src, keys[i:end], opt, &res); err != nil {
-				return res, err
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < len(keys); j += opt.Batch {
+				end := min(j+opt.Batch, len(keys))
+				if errs[i] = r.batch(ctx, src, keys[j:end], opt, &res, &mu); errs[i] != nil {
+					return
+				}
 			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return res, err
 		}
 	}
 	detail := map[string]string{"checked": fmt.Sprint(res.Checked), "authority": opt.Authority}
@@ -140,7 +156,8 @@ func (r *Rechecker) Run(ctx context.Context, opt RecheckOptions) (RecheckResult,
 	return res, nil
 }
 
-func (r *Rechecker) batch(ctx context.Context, src crawler.Source, keys []store.PostKey, opt RecheckOptions, res *RecheckResult) error {
+// batch rechecks one batch of one platform's posts; mu guards res.
+func (r *Rechecker) batch(ctx context.Context, src crawler.Source, keys []store.PostKey, opt RecheckOptions, res *RecheckResult, mu *sync.Mutex) error {
 	posts := make([]store.Post, 0, len(keys))
 	refs := make([]crawler.PostRef, 0, len(keys))
 	for _, k := range keys {
@@ -173,6 +190,8 @@ func (r *Rechecker) batch(ctx context.Context, src crawler.Source, keys []store.
 		}
 	}
 	batch := make([]store.NewCheck, 0, len(checks))
+	mu.Lock()
+	defer mu.Unlock()
 	for i, c := range checks {
 		p := posts[i]
 		state := c.State
