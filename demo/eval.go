@@ -9,41 +9,16 @@ import (
 	"github.com/psd-tools/exposure/store"
 )
 
-// PRF counts outcomes for precision and recall.
-type PRF struct{ TP, FP, FN int }
-
-// Precision is TP/(TP+FP), or 0 with no positives.
-func (c PRF) Precision() float64 { return ratio(c.TP, c.TP+c.FP) }
-
-// Recall is TP/(TP+FN), or 0 with no actual positives.
-func (c PRF) Recall() float64 { return ratio(c.TP, c.TP+c.FN) }
-
-// F1 is the harmonic mean of precision and recall.
-func (c PRF) F1() float64 {
-	p, r := c.Precision(), c.Recall()
-	if p+r == 0 {
-		return 0
-	}
-	return 2 * p * r / (p + r)
-}
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
-
 // Eval compares a swept store with the world's ground truth.
 type Eval struct {
 	// Identity counts in-scope decisions over every account in the world.
-	Identity PRF
+	Identity classify.Counts
 	// Force counts correct force attributions among true positives.
 	ForceRight, ForceTotal int
 	// Posts counts "flagged at all" over the posts the sweep read.
-	Posts PRF
+	Posts classify.Counts
 	// Categories counts per category over the posts the sweep read.
-	Categories map[classify.Category]PRF
+	Categories map[classify.Category]classify.Counts
 	PostsRead  int
 }
 
@@ -51,24 +26,19 @@ type Eval struct {
 // world's clock advances). Posts are judged only on in-scope profiles the
 // sweep stored, created before sweptAt: exactly what the classifier saw.
 func Evaluate(db *store.DB, w *sim.World, sweptAt time.Time) (Eval, error) {
-	ev := Eval{Categories: map[classify.Category]PRF{}}
+	ev := Eval{Categories: map[classify.Category]classify.Counts{}}
 	for _, a := range w.Accounts("") {
 		p, err := db.Profile(a.Platform, a.ID)
 		stored := err == nil && p.InScope
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return ev, err
 		}
-		switch {
-		case stored && a.Truth.InScope:
-			ev.Identity.TP++
+		ev.Identity.Add(stored, a.Truth.InScope)
+		if stored && a.Truth.InScope {
 			ev.ForceTotal++
 			if p.Force == a.Truth.Force {
 				ev.ForceRight++
 			}
-		case stored:
-			ev.Identity.FP++
-		case a.Truth.InScope:
-			ev.Identity.FN++
 		}
 		if !stored || p.Protected {
 			continue
@@ -90,24 +60,14 @@ func Evaluate(db *store.DB, w *sim.World, sweptAt time.Time) (Eval, error) {
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return ev, err
 			}
-			tally(&ev.Posts, len(truth) > 0, len(got) > 0)
+			ev.Posts.Add(len(got) > 0, len(truth) > 0)
 			for _, c := range classify.Categories {
-				prf := ev.Categories[c]
-				tally(&prf, truth[c], got[c])
-				ev.Categories[c] = prf
+				n := ev.Categories[c]
+				n.Add(got[c], truth[c])
+				ev.Categories[c] = n
 			}
 		}
 	}
 	return ev, nil
 }
 
-func tally(c *PRF, truth, got bool) {
-	switch {
-	case truth && got:
-		c.TP++
-	case got:
-		c.FP++
-	case truth:
-		c.FN++
-	}
-}

@@ -11,13 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/psd-tools/exposure/classify"
 	"github.com/psd-tools/exposure/config"
 	"github.com/psd-tools/exposure/export"
-	"github.com/psd-tools/exposure/identify"
 	"github.com/psd-tools/exposure/pipeline"
 	"github.com/psd-tools/exposure/report"
-	"github.com/psd-tools/exposure/rules"
 	"github.com/psd-tools/exposure/store"
 	"github.com/psd-tools/exposure/web"
 )
@@ -163,27 +160,16 @@ func (a *app) scheduledJobs(cfg *config.Config, db *store.DB) ([]web.Job, error)
 	if cfg == nil || (cfg.Schedule.SweepEvery == 0 && cfg.Schedule.RecheckEvery == 0) {
 		return nil, nil
 	}
-	fsys, err := a.rulesFS()
+	e, err := a.engineFor(cfg)
 	if err != nil {
 		return nil, err
 	}
-	det, err := identify.Load(fsys)
-	if err != nil {
-		return nil, inputError{err}
-	}
-	cl, err := classify.Load(fsys)
-	if err != nil {
-		return nil, inputError{err}
-	}
-	rv, err := rules.Version(fsys)
-	if err != nil {
-		return nil, err
-	}
+	det, cl := e.detector, e.classifier
 	// Jobs log their progress; there is no terminal to draw a bar on.
 	prog := &progress{w: a.stderr, log: a.log}
-	srcs, err := cfg.Sources(config.SourceDeps{Rules: fsys, DB: db, Phrases: det, Observer: prog, Log: a.log, Version: version})
+	srcs, err := a.sources(e, db, prog)
 	if err != nil {
-		return nil, inputError{err}
+		return nil, err
 	}
 	var jobs []web.Job
 	if every := cfg.Schedule.SweepEvery.D(); every > 0 {
@@ -191,7 +177,7 @@ func (a *app) scheduledJobs(cfg *config.Config, db *store.DB) ([]web.Job, error)
 			sw := &pipeline.Sweeper{DB: db, Sources: srcs, Identify: det, Classify: cl}
 			s, err := sw.Run(ctx, pipeline.SweepOptions{Operator: cfg.Operator, Authority: cfg.Authority,
 				ConfigHash: cfg.Hash(), IncludeReposts: cfg.Sweep.IncludeReposts, ToolVersion: version,
-				RulesVersion: rv + " " + cl.Version(), Workers: 4, Progress: prog, Log: a.log})
+				RulesVersion: e.rulesVersion, Workers: 4, Progress: prog, Log: a.log})
 			prog.Finish()
 			if err == nil {
 				a.log.Info().Uint64("sweep", s.ID).Int("in_scope", s.Summary.InScope).Int("flagged", s.Summary.Flagged).

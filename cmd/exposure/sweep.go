@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sort"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/psd-tools/exposure/classify"
 	"github.com/psd-tools/exposure/config"
+	"github.com/psd-tools/exposure/crawler"
 	"github.com/psd-tools/exposure/identify"
 	"github.com/psd-tools/exposure/pipeline"
 	"github.com/psd-tools/exposure/rules"
@@ -22,6 +24,7 @@ import (
 // detector and classifier.
 type engine struct {
 	cfg          *config.Config
+	rules        fs.FS
 	detector     *identify.Detector
 	classifier   *classify.Classifier
 	rulesVersion string
@@ -35,6 +38,11 @@ func (a *app) loadEngine(configPath string) (*engine, error) {
 	if err != nil {
 		return nil, inputError{err}
 	}
+	return a.engineFor(cfg)
+}
+
+// engineFor loads the rules, detector and classifier for cfg.
+func (a *app) engineFor(cfg *config.Config) (*engine, error) {
 	fsys, err := a.rulesFS()
 	if err != nil {
 		return nil, err
@@ -51,7 +59,16 @@ func (a *app) loadEngine(configPath string) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &engine{cfg: cfg, detector: det, classifier: cl, rulesVersion: rv + " " + cl.Version()}, nil
+	return &engine{cfg: cfg, rules: fsys, detector: det, classifier: cl, rulesVersion: rv + " " + cl.Version()}, nil
+}
+
+// sources builds the configured sources on db.
+func (a *app) sources(e *engine, db *store.DB, obs crawler.Observer) ([]crawler.Source, error) {
+	srcs, err := e.cfg.Sources(config.SourceDeps{Rules: e.rules, DB: db, Phrases: e.detector, Observer: obs, Log: a.log, Version: version})
+	if err != nil {
+		return nil, inputError{err}
+	}
+	return srcs, nil
 }
 
 func (a *app) sweepCmd() *cobra.Command {
@@ -80,7 +97,6 @@ start. Platform credentials come from the environment, never from the file.`,
 			if err != nil {
 				return err
 			}
-			fsys, _ := a.rulesFS()
 			a.owner = "exposure sweep"
 			db, err := a.openDB(true, false)
 			if err != nil {
@@ -89,9 +105,9 @@ start. Platform credentials come from the environment, never from the file.`,
 			defer db.Close()
 			prog := a.newProgress()
 			defer prog.Finish()
-			srcs, err := e.cfg.Sources(config.SourceDeps{Rules: fsys, DB: db, Phrases: e.detector, Observer: prog, Log: a.log, Version: version})
+			srcs, err := a.sources(e, db, prog)
 			if err != nil {
-				return inputError{err}
+				return err
 			}
 			sw := &pipeline.Sweeper{DB: db, Sources: srcs, Identify: e.detector, Classify: e.classifier}
 			s, err := sw.Run(cmd.Context(), pipeline.SweepOptions{
@@ -200,7 +216,6 @@ and retried on the next run: it is never counted as a removal. --referral and
 					return badInput("--due: %v", err)
 				}
 			}
-			fsys, _ := a.rulesFS()
 			a.owner = "exposure recheck"
 			db, err := a.openDB(false, false)
 			if err != nil {
@@ -219,9 +234,9 @@ and retried on the next run: it is never counted as a removal. --referral and
 			}
 			prog := a.newProgress()
 			defer prog.Finish()
-			srcs, err := e.cfg.Sources(config.SourceDeps{Rules: fsys, DB: db, Phrases: e.detector, Observer: prog, Log: a.log, Version: version})
+			srcs, err := a.sources(e, db, prog)
 			if err != nil {
-				return inputError{err}
+				return err
 			}
 			rc := &pipeline.Rechecker{DB: db, Sources: srcs}
 			res, err := rc.Run(cmd.Context(), pipeline.RecheckOptions{Due: dueFor, Referral: referral, Force: force,
