@@ -70,4 +70,3 @@ func Evaluate(db *store.DB, w *sim.World, sweptAt time.Time) (Eval, error) {
 	}
 	return ev, nil
 }
-
