@@ -68,47 +68,22 @@ func (db *DB) BeginSweep(st SweepStart) (Sweep, error) {
 func sweepName(id uint64) string { return "sweep " + strconv.FormatUint(id, 10) }
 
 func newSummary() Summary {
-	return Summary{
-		ByStatus: map[string]int{}, Rejected: map[string]int{}, InScopeByForce: map[string]int{},
-		InScopeByPlatform: map[string]int{}, PostsByPlatform: map[string]int{},
-		FlaggedByCategory: map[string]int{}, FlaggedByPlatform: map[string]int{},
-		FlaggedByForce: map[string]int{}, FlaggedCatPlat: map[string]map[string]int{},
-		Failures: map[string]int{},
-	}
+	var s Summary
+	s.fill()
+	return s
 }
 
-// fill makes every map in s non-nil, for records written by older code.
+// fill makes every map in s non-nil (new summaries, and records written
+// before a map was added).
 func (s *Summary) fill() {
-	n := newSummary()
-	if s.ByStatus == nil {
-		s.ByStatus = n.ByStatus
-	}
-	if s.Rejected == nil {
-		s.Rejected = n.Rejected
-	}
-	if s.InScopeByForce == nil {
-		s.InScopeByForce = n.InScopeByForce
-	}
-	if s.InScopeByPlatform == nil {
-		s.InScopeByPlatform = n.InScopeByPlatform
-	}
-	if s.PostsByPlatform == nil {
-		s.PostsByPlatform = n.PostsByPlatform
-	}
-	if s.FlaggedByCategory == nil {
-		s.FlaggedByCategory = n.FlaggedByCategory
-	}
-	if s.FlaggedByPlatform == nil {
-		s.FlaggedByPlatform = n.FlaggedByPlatform
-	}
-	if s.FlaggedByForce == nil {
-		s.FlaggedByForce = n.FlaggedByForce
+	for _, m := range []*map[string]int{&s.ByStatus, &s.Rejected, &s.InScopeByForce, &s.InScopeByPlatform,
+		&s.PostsByPlatform, &s.FlaggedByCategory, &s.FlaggedByPlatform, &s.FlaggedByForce, &s.Failures} {
+		if *m == nil {
+			*m = map[string]int{}
+		}
 	}
 	if s.FlaggedCatPlat == nil {
-		s.FlaggedCatPlat = n.FlaggedCatPlat
-	}
-	if s.Failures == nil {
-		s.Failures = n.Failures
+		s.FlaggedCatPlat = map[string]map[string]int{}
 	}
 }
 
