@@ -63,7 +63,7 @@ var slots = map[string][]string{
 	"team_unit": {"response", "neighbourhood", "CID", "roads policing", "the dog section", "custody", "the control room",
 		"the front counter", "the safeguarding team", "the firearms team", "the specials", "the PCSO team",
 		"the Safer Neighbourhood Team", "the rural crime team", "the marine unit", "the mounted section"},
-	"num": {"2", "3", "4", "5", "6", "7", "8", "10", "12", "15", "20"},
+	"num":   {"2", "3", "4", "5", "6", "7", "8", "10", "12", "15", "20"},
 	"years": {"two", "three", "five", "ten", "fifteen", "twenty", "twenty-five", "thirty"},
 	"month": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
 		"November", "December"},
