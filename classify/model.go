@@ -46,6 +46,9 @@ type TrainInfo struct {
 	// the clean FPR and precision bounds of the options), then the best
 	// at other FPR bounds.
 	Pairs []PairPoint `json:"oof_pairs,omitempty"`
+	// AtRules is the out-of-fold operating point at the threshold and
+	// model_alone of the rules the model was trained with.
+	AtRules *PairPoint `json:"oof_at_rules,omitempty"`
 }
 
 // OperatingPoint is a threshold with the precision and recall measured at it.

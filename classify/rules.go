@@ -416,6 +416,7 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 		return errAt(n.Line, "patterns: each entry has name, weight, regexp")
 	}
 	p := pattern{cat: ci, weight: -1, line: n.Line, window: defaultPatternWindow}
+	hide := false
 	var src string
 	srcLine := n.Line
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -448,9 +449,14 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 				return errAt(v.Line, "window: want a number of words from 1 to 100, not %q", v.Value)
 			}
 			p.window = int32(w)
+		case "model":
+			if v.Value != "hide" && v.Value != "see" {
+				return errAt(v.Line, "model: want hide or see, not %q", v.Value)
+			}
+			hide = v.Value == "hide"
 		case "note":
 		default:
-			return errAt(k.Line, "unknown key %q in a pattern (want name, weight, regexp, requires, window, note)", k.Value)
+			return errAt(k.Line, "unknown key %q in a pattern (want name, weight, regexp, requires, window, model, note)", k.Value)
 		}
 	}
 	if p.name == "" {
@@ -477,7 +483,7 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 			return errAt(n.Line, "pattern %q: name already used (line %d)", p.name, og.line)
 		}
 	}
-	rs.groups = append(rs.groups, group{name: p.name, cat: ci, weight: p.weight, line: p.line, slot: groupSlot(ci, p.name)})
+	rs.groups = append(rs.groups, group{name: p.name, cat: ci, weight: p.weight, line: p.line, slot: groupSlot(ci, p.name), hide: hide})
 	rs.patterns = append(rs.patterns, p)
 	return nil
 }

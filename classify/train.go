@@ -178,6 +178,8 @@ func (c *Classifier) Train(cat Category, ex []Example, opt TrainOptions) (*Model
 		m.Trained.Suggested = &op
 		m.Trained.Curve = Curve(scores, labels)
 		m.Trained.Pairs = choosePairs(vs, probs, cr, opt)
+		at := pairAt(vs, probs, cr)
+		m.Trained.AtRules = &at
 	}
 	return m, nil
 }
@@ -242,6 +244,28 @@ type PairPoint struct {
 	Clean      int     `json:"clean"`
 }
 
+// pairAt measures the out-of-fold probabilities of the examples that are
+// not Foreign at cr's threshold and model_alone.
+func pairAt(vs []vec, probs []float64, cr catRules) PairPoint {
+	var n Counts
+	fp, clean := 0, 0
+	for i, v := range vs {
+		if v.foreign {
+			continue // measured on the benchmark's own split
+		}
+		flag := combine(&cr, probs[i], v.rule, v.support, v.mfactor, v.cancelled) >= cr.threshold
+		n.Add(flag, v.y == 1)
+		if v.clean {
+			clean++
+			if flag {
+				fp++
+			}
+		}
+	}
+	return PairPoint{Threshold: cr.threshold, ModelAlone: cr.modelAlone, Precision: round5(n.Precision()),
+		Recall: round5(n.Recall()), FPR: round5(ratio(fp, clean)), Clean: clean}
+}
+
 // choosePairs scans threshold and model_alone on the out-of-fold
 // probabilities of the examples that are not Foreign and returns, first,
 // the pair with the most recall whose clean FPR is at most opt.MaxFPR and whose precision reaches
@@ -256,24 +280,7 @@ func choosePairs(vs []vec, probs []float64, cr catRules, opt TrainOptions) []Pai
 			}
 			c := cr
 			c.threshold, c.modelAlone = float64(t)/100, float64(t+m)/100
-			var n Counts
-			fp, clean := 0, 0
-			for i, v := range vs {
-				if v.foreign {
-					continue // measured on the benchmark's own split
-				}
-				s := combine(&c, probs[i], v.rule, v.support, v.mfactor, v.cancelled)
-				flag := s >= c.threshold
-				n.Add(flag, v.y == 1)
-				if v.clean {
-					clean++
-					if flag {
-						fp++
-					}
-				}
-			}
-			all = append(all, PairPoint{Threshold: c.threshold, ModelAlone: c.modelAlone, Precision: round5(n.Precision()),
-				Recall: round5(n.Recall()), FPR: round5(ratio(fp, clean)), Clean: clean})
+			all = append(all, pairAt(vs, probs, c))
 		}
 	}
 	best := func(maxFPR, minP float64) (PairPoint, bool) {

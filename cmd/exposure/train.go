@@ -36,15 +36,26 @@ same examples, options and rules give the same bytes.
 Training data:
   --in FILE        labelled JSONL {"id","text","labels":[...]} (repeatable)
   --olid DIR       the train split of an OLID/TweetEval directory (offensive);
-                   with --in as well, both are used (--in-weight scales --in)
+                   with --in as well, both are used (--in-weight scales --in).
+                   For another category its tweets are negatives (generic
+                   chatter, much of it political): --olid-clean-only keeps
+                   only those OLID labels not offensive, --olid-weight
+                   scales them
   --reviews        add the reviewer decisions in --db: a confirmed flag is a
                    positive example of its final categories, a dismissed flag
                    a negative example (weighted by --review-weight)
 
 Before writing, train prints the held-out figures of the current model and
-the retrained one side by side (--heldout FILE, or for --olid the val split),
-and the threshold that out-of-fold predictions on the training data suggest
-for --min-precision. It writes --out only if the file is new or --replace is
+the retrained one side by side (--heldout FILE, repeatable, or for --olid the
+val split), including the share of clean held-out posts flagged, and what
+5-fold out-of-fold predictions on the training data suggest: a threshold for
+--min-precision, and pairs of threshold and model_alone (the bar for the
+model without a supporting rule hit) with their precision, recall and clean
+FPR, the share of ordinary posts flagged. The suggested pair has the most
+recall within --max-fpr and --min-precision; the frontier lists the best
+recall at each FPR. Folds keep the variants of one generated template
+together, and OLID tweets are left out of these figures (their labels
+follow OLID's definition, not SPEC.md's). It writes --out only if the file is new or --replace is
 given; the threshold in force stays in rules/categories/<category>.yaml.`,
 		Example: `  exposure train --olid ../shared/data/olid --category offensive --out rules/models/offensive.json
   exposure train --in testdata/classify/train.jsonl --category procedure --heldout testdata/classify/test.jsonl --out rules/models/procedure.json --replace
@@ -130,6 +141,10 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 				for _, p := range m.Trained.Curve {
 					fmt.Fprintf(a.stdout, "  out-of-fold at %.1f: precision %.3f recall %.3f F1 %.3f\n", p.Threshold, p.Precision, p.Recall, p.F1)
 				}
+			}
+			if p := m.Trained.AtRules; p != nil {
+				fmt.Fprintf(a.stdout, "out-of-fold at the rules' threshold %.2f model_alone %.2f: precision %.3f recall %.3f clean FPR %.4f (%d clean)\n",
+					p.Threshold, p.ModelAlone, p.Precision, p.Recall, p.FPR, p.Clean)
 			}
 			for i, p := range m.Trained.Pairs {
 				what := "frontier"
