@@ -123,6 +123,8 @@ func TestOrdinaryPostsNotFlagged(t *testing.T) {
 		// phone driving, graffiti reported in quotes
 		"Driver on his phone at 50mph. Six points. Put it away.",
 		"'All coppers are b*stards' sprayed on the wall of our station overnight. Cleaned up now.",
+		// a report that someone was called names
+		"A boy at the youth club said another lad called him a racist name. We spoke to both families.",
 	} {
 		r := c.Classify(text)
 		checkResult(t, text, r)
@@ -146,6 +148,8 @@ func TestIndirectBreachesFlagged(t *testing.T) {
 		{"Told to screen out every burglary call that hasn't got CCTV. Nobody's coming, lads.", Procedure},
 		{"Management don't care about us. Looking for other jobs now.", Negativity},
 		{"The cabinet are traitors and should hang for treason.", Political},
+		// the writer's own insult, not a report of one
+		{"I called him a useless prick to his face.", Offensive},
 	} {
 		r := c.Classify(tc.text)
 		checkResult(t, tc.text, r)
