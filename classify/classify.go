@@ -63,8 +63,15 @@ type work struct {
 	// rule score alone, since the rest of such a post ("racist abuse",
 	// "hate crime") reads as offensive to a model.
 	cancelled [4]bool
-	uni, bi   []float64
-	units     []unit
+	// support is the weight of the strongest rule hit of each category
+	// (after context rules); below weakHit the model stands alone.
+	support [4]float64
+	// mfactor scales the model's probability of a category that no rule
+	// hit supports, by the context rules marked model: true whose cues are
+	// in the post.
+	mfactor [4]float64
+	uni, bi []float64
+	units   []unit
 }
 
 // unit is a candidate for model evidence: tokens a..b and their weight.
@@ -367,6 +374,8 @@ func (c *Classifier) run(w *work, text string) {
 	w.groups = w.groups[:0]
 	for ci := 0; ci < 4; ci++ {
 		w.rule[ci] = 0
+		w.support[ci] = 0
+		w.mfactor[ci] = 1
 	}
 	for i := range w.hits {
 		h := &w.hits[i]
@@ -385,6 +394,7 @@ func (c *Classifier) run(w *work, text string) {
 			continue
 		}
 		w.rule[h.cat] = 1 - (1-w.rule[h.cat])*(1-h.w)
+		w.support[h.cat] = math.Max(w.support[h.cat], h.w)
 		slot := rs.groups[h.group].slot
 		dup := false
 		for _, g := range w.groups {
@@ -395,6 +405,25 @@ func (c *Classifier) run(w *work, text string) {
 		}
 		if !dup {
 			w.groups = append(w.groups, slot)
+		}
+	}
+	// context rules that also speak to the model: a cue anywhere in the
+	// post lowers the score of a category no rule hit supports
+	for ci := 0; ci < 4; ci++ {
+		if w.support[ci] >= weakHit {
+			continue
+		}
+		for _, ri := range rs.cats[ci].ctx {
+			cr := &rs.ctx[ri]
+			if !cr.model {
+				continue
+			}
+			for _, id := range cr.cues {
+				if w.cueSeen[id] {
+					w.mfactor[ci] *= cr.factor
+					break
+				}
+			}
 		}
 	}
 	// model
@@ -516,15 +545,51 @@ const cancelFactor = 0.2
 
 // score combines model and rules for category ci.
 func (c *Classifier) score(w *work, ci int) float64 {
-	r := w.rule[ci]
-	if !c.hasModel[ci] || w.cancelled[ci] {
-		return r
+	if !c.hasModel[ci] {
+		return w.rule[ci]
 	}
-	s := sigmoid(w.z[ci])
-	if r >= c.rules.cats[ci].rulesAlone && r > s {
-		s = r
+	return combine(&c.rules.cats[ci], sigmoid(w.z[ci]), w.rule[ci], w.support[ci], w.mfactor[ci], w.cancelled[ci])
+}
+
+// combine is the score of a category from the model's probability p, the
+// rule score, the strongest rule hit (support), the model factor of the
+// context rules and whether a context rule cancelled a hit:
+//
+//   - a cancelled category (the post condemns or quotes what it names)
+//     scores its rules alone;
+//   - when a rule hit of at least weakHit supports the category, the
+//     score is the model's probability, flagged at threshold;
+//   - when none does, the model stands alone and must reach model_alone:
+//     its probability (times the model factor) is stretched so that
+//     model_alone maps to threshold, keeping one flagging score per
+//     category and scores in [0,1];
+//   - a rule score of at least rules_alone flags whatever the model says.
+func combine(cr *catRules, p, rule, support, mfactor float64, cancelled bool) float64 {
+	if cancelled {
+		return rule
+	}
+	s := p
+	if support < weakHit {
+		s = stretch(p*mfactor, cr.modelAlone, cr.threshold)
+	}
+	if rule >= cr.rulesAlone && rule > s {
+		s = rule
 	}
 	return s
+}
+
+// stretch maps [0, from] onto [0, to] and [from, 1] onto [to, 1].
+func stretch(x, from, to float64) float64 {
+	switch {
+	case from == to:
+		return x
+	case x < from:
+		return x * to / from
+	case from >= 1:
+		return 1
+	default:
+		return to + (x-from)*(1-to)/(1-from)
+	}
 }
 
 func sigmoid(z float64) float64 {
@@ -558,47 +623,41 @@ func (c *Classifier) result(w *work, text string) Result {
 	return res
 }
 
-// evidence appends the spans behind category ci: its rule hits that kept a
-// positive weight or, when the model flagged on its own, the n-grams that
-// weighed most.
+// evidence appends the spans behind category ci: its rule hits of at
+// least weakHit or, when the model flagged without one, the n-grams that
+// weighed most. Background vocabulary (custody, shift, government) is not a
+// reason to flag and is shown only when nothing else explains the score.
 func (c *Classifier) evidence(w *work, text string, ci int, ev []Span) []Span {
 	cat := Categories[ci]
 	n0 := len(ev)
-	strongest := 0.0
-	for i := range w.hits {
-		h := &w.hits[i]
-		if h.cat != ci || h.dropped || h.w <= 0 || c.rules.groups[h.group].hide {
-			continue
-		}
-		strongest = math.Max(strongest, h.w)
-		dup := false
-		for _, s := range ev[n0:] {
-			if s.Start == int(h.os) && s.End == int(h.oe) {
-				dup = true
-				break
+	addHits := func(min float64) {
+		for i := range w.hits {
+			h := &w.hits[i]
+			if h.cat != ci || h.dropped || h.w <= 0 || h.w < min || c.rules.groups[h.group].hide {
+				continue
 			}
-		}
-		if dup {
-			continue
-		}
-		ev = append(ev, Span{Category: cat, Start: int(h.os), End: int(h.oe), Text: text[h.os:h.oe], Reason: c.hitReason(w, h)})
-	}
-	// When no rule hit explains the flag on its own (only background
-	// vocabulary matched), the model did the flagging: show its n-grams too.
-	if strongest < weakHit && c.hasModel[ci] {
-		for _, u := range c.topNgrams(w, ci, 3) {
-			overlap := false
+			dup := false
 			for _, s := range ev[n0:] {
-				if int(u.os) < s.End && s.Start < int(u.oe) {
-					overlap = true
+				if s.Start == int(h.os) && s.End == int(h.oe) {
+					dup = true
 					break
 				}
 			}
-			if !overlap {
-				ev = append(ev, Span{Category: cat, Start: int(u.os), End: int(u.oe), Text: text[u.os:u.oe],
-					Reason: fmt.Sprintf("model n-gram %q (%+.2f)", u.label, u.weight)})
+			if !dup {
+				ev = append(ev, Span{Category: cat, Start: int(h.os), End: int(h.oe), Text: text[h.os:h.oe], Reason: c.hitReason(w, h)})
 			}
 		}
+	}
+	addHits(weakHit)
+	if w.support[ci] < weakHit && c.hasModel[ci] {
+		// the model did the flagging: show what it weighed most
+		for _, u := range c.topNgrams(w, ci, 3) {
+			ev = append(ev, Span{Category: cat, Start: int(u.os), End: int(u.oe), Text: text[u.os:u.oe],
+				Reason: fmt.Sprintf("model n-gram %q (%+.2f)", u.label, u.weight)})
+		}
+	}
+	if len(ev) == n0 {
+		addHits(0)
 	}
 	if len(ev)-n0 > 1 {
 		sort.Slice(ev[n0:], func(i, j int) bool { return ev[n0+i].Start < ev[n0+j].Start })
@@ -699,6 +758,9 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 		label := string(d.text(d.toks[u.a]))
 		if u.b > u.a {
 			label += " " + string(d.text(d.toks[u.b]))
+		}
+		if len(out) > 0 && u.w < out[0].weight/4 {
+			break // a word that barely moved the score explains nothing
 		}
 		out = append(out, ngram{os: os, oe: oe, label: label, weight: u.w})
 		if len(out) == k {

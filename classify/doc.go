@@ -7,11 +7,20 @@
 // single Aho-Corasick automaton over a normalised form of the text that
 // undoes masking, leetspeak, elongation, spacing and look-alike letters)
 // with a logistic-regression model per category (rules/models/*.json) over
-// hashed word n-grams, character n-grams and the rule hits. A category's
-// score is the model's probability, or the rule score when the rules alone
-// are decisive (rules_alone) or a context rule cancelled a hit; it is
-// flagged at the threshold in its rules file. Evidence is the rule hits or,
-// for a model-only flag, the n-grams that weighed most.
+// hashed word n-grams, character n-grams and the rule hits.
+//
+// Ordinary posts outnumber breaches by hundreds to one, so the two parts do
+// not count alike. When a rule hit of weight 0.3 or more (after context
+// rules) supports a category, the model's probability is its score,
+// flagged at the category's threshold. When none does, the model stands
+// alone and must reach the far higher model_alone; its probability is
+// stretched so that model_alone maps onto the threshold, keeping one
+// flagging score per category. Context rules marked model: true (a post
+// that condemns abuse, makes an appeal, thanks colleagues, talks about a TV
+// show) also lower that lone model score. A context rule that cancels a
+// hit leaves the rule score alone, and a rule score of rules_alone flags
+// whatever the model says. Evidence is the rule hits that supported the
+// flag or, for a model-only flag, the n-grams that weighed most.
 //
 // The package also trains models (Train, deterministic), evaluates them
 // (Evaluate, EvaluateBinary) and reads labelled data (ReadExamples,

@@ -66,14 +66,16 @@ type Report struct {
 	// Confused[a][b] counts examples labelled a (or "none") that were
 	// flagged b (or "none").
 	Confused map[string]map[string]int
-	// CleanFlagged counts examples with no label that got any flag.
+	// CleanFlagged counts examples with no label that got any flag;
+	// CleanCat the same per category.
 	Clean, CleanFlagged int
+	CleanCat            map[Category]int
 	Exact               int // examples whose flagged set equals their labels
 }
 
 // Evaluate classifies every example and counts the outcomes.
 func Evaluate(c *Classifier, ex []Example) *Report {
-	r := &Report{N: len(ex), Cats: map[Category]*Counts{}, Confused: map[string]map[string]int{}}
+	r := &Report{N: len(ex), Cats: map[Category]*Counts{}, Confused: map[string]map[string]int{}, CleanCat: map[Category]int{}}
 	for _, cat := range Categories {
 		r.Cats[cat] = &Counts{}
 	}
@@ -92,6 +94,9 @@ func (r *Report) add(labels, got []Category) {
 		r.Clean++
 		if len(got) > 0 {
 			r.CleanFlagged++
+		}
+		for _, g := range got {
+			r.CleanCat[g]++
 		}
 	}
 	same := len(got) == len(labels)
@@ -144,10 +149,11 @@ func ratio1(a float64, n int) float64 {
 
 // Print writes the per-category table, macro-F1 and confusion summary.
 func (r *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "%-11s %9s %9s %9s %8s %6s %6s %6s\n", "category", "precision", "recall", "f1", "support", "tp", "fp", "fn")
+	fmt.Fprintf(w, "%-11s %9s %9s %9s %8s %6s %6s %6s %9s\n", "category", "precision", "recall", "f1", "support", "tp", "fp", "fn", "clean-fpr")
 	for _, cat := range Categories {
 		c := r.Cats[cat]
-		fmt.Fprintf(w, "%-11s %9.3f %9.3f %9.3f %8d %6d %6d %6d\n", cat, c.Precision(), c.Recall(), c.F1(), c.Support(), c.TP, c.FP, c.FN)
+		fmt.Fprintf(w, "%-11s %9.3f %9.3f %9.3f %8d %6d %6d %6d %9.4f\n", cat, c.Precision(), c.Recall(), c.F1(), c.Support(), c.TP, c.FP, c.FN,
+			ratio(r.CleanCat[cat], r.Clean))
 	}
 	fmt.Fprintf(w, "macro-F1 %.3f over %d examples; exact label set %d/%d; clean examples flagged %d/%d\n",
 		r.MacroF1(), r.N, r.Exact, r.N, r.CleanFlagged, r.Clean)
@@ -174,7 +180,13 @@ func catNames() []string { return names(Categories) }
 type BinaryReport struct {
 	Category Category
 	Counts   Counts
+	// Clean and CleanFlagged count the examples with no label at all and
+	// those of them flagged in Category.
+	Clean, CleanFlagged int
 }
+
+// CleanFPR is the share of clean examples flagged.
+func (b BinaryReport) CleanFPR() float64 { return ratio(b.CleanFlagged, b.Clean) }
 
 // MacroF1 is the mean F1 of the positive and negative class, the official
 // OffensEval metric.
@@ -196,7 +208,14 @@ func EvaluateBinary(c *Classifier, cat Category, ex []Example) BinaryReport {
 	b := BinaryReport{Category: cat}
 	for _, e := range ex {
 		res := c.Classify(e.Text)
-		b.Counts.Add(slices.Contains(res.Categories, cat), e.Has(cat))
+		flag := slices.Contains(res.Categories, cat)
+		b.Counts.Add(flag, e.Has(cat))
+		if len(e.Labels) == 0 && !e.Foreign {
+			b.Clean++
+			if flag {
+				b.CleanFlagged++
+			}
+		}
 	}
 	return b
 }
@@ -268,7 +287,7 @@ func ReadOLID(dir, split string) ([]Example, error) {
 	}
 	out := make([]Example, len(texts))
 	for i := range texts {
-		e := Example{ID: fmt.Sprintf("olid-%s-%d", split, i+1), Text: strings.TrimRight(texts[i], " ")}
+		e := Example{ID: fmt.Sprintf("olid-%s-%d", split, i+1), Text: strings.TrimRight(texts[i], " "), Foreign: true}
 		switch strings.TrimSpace(labels[i]) {
 		case "1":
 			e.Labels = []Category{Offensive}

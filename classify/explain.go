@@ -37,8 +37,15 @@ type CatInfo struct {
 	Score      float64
 	Threshold  float64
 	RulesAlone float64
-	Flagged    bool
-	TopNgrams  []string
+	// ModelAlone is the model probability needed without a supporting
+	// rule hit; Supported says whether a hit of weight 0.3 or more was
+	// there, and ModelFactor what model: true context rules left of the
+	// model's score.
+	ModelAlone  float64
+	Supported   bool
+	ModelFactor float64
+	Flagged     bool
+	TopNgrams   []string
 }
 
 // Explain classifies text and says why.
@@ -80,7 +87,8 @@ func (c *Classifier) Explain(text string) (Result, Explanation) {
 	sort.SliceStable(e.Hits, func(i, j int) bool { return e.Hits[i].Start < e.Hits[j].Start })
 	for ci, cat := range Categories {
 		info := CatInfo{Category: cat, RuleScore: w.rule[ci], HasModel: c.hasModel[ci], Score: c.score(w, ci),
-			Threshold: rs.cats[ci].threshold, RulesAlone: rs.cats[ci].rulesAlone}
+			Threshold: rs.cats[ci].threshold, RulesAlone: rs.cats[ci].rulesAlone, ModelAlone: rs.cats[ci].modelAlone,
+			Supported: w.support[ci] >= weakHit, ModelFactor: w.mfactor[ci]}
 		info.Flagged = slices.Contains(res.Categories, cat)
 		if info.HasModel {
 			info.ModelScore = sigmoid(w.z[ci])
@@ -106,6 +114,13 @@ func (e Explanation) Write(w io.Writer, id string) {
 			model = fmt.Sprintf("model %.3f", c.ModelScore)
 		}
 		fmt.Fprintf(w, "  %-10s score %.3f (rules %.3f, %s) threshold %.2f: %s\n", c.Category, c.Score, c.RuleScore, model, c.Threshold, verdict)
+		if c.HasModel && !c.Supported && c.ModelAlone > c.Threshold && (c.ModelScore >= c.Threshold/2 || c.ModelFactor < 1) {
+			fmt.Fprintf(w, "             no rule hit of 0.3 supports it: the model alone needs %.2f", c.ModelAlone)
+			if c.ModelFactor < 1 {
+				fmt.Fprintf(w, " (its score x%.2g by context rules)", c.ModelFactor)
+			}
+			fmt.Fprintln(w)
+		}
 		if c.RuleScore >= c.RulesAlone {
 			fmt.Fprintf(w, "             rule score reached rules_alone %.2f\n", c.RulesAlone)
 		}

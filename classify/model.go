@@ -41,6 +41,14 @@ type TrainInfo struct {
 	// Curve is the out-of-fold precision and recall at a range of
 	// thresholds.
 	Curve []OperatingPoint `json:"oof_curve,omitempty"`
+	// Pairs are out-of-fold operating points of threshold and
+	// model_alone together: the suggested one first (most recall within
+	// the clean FPR and precision bounds of the options), then the best
+	// at other FPR bounds.
+	Pairs []PairPoint `json:"oof_pairs,omitempty"`
+	// AtRules is the out-of-fold operating point at the threshold and
+	// model_alone of the rules the model was trained with.
+	AtRules *PairPoint `json:"oof_at_rules,omitempty"`
 }
 
 // OperatingPoint is a threshold with the precision and recall measured at it.

@@ -80,9 +80,13 @@ type ctxRule struct {
 	side     int
 	sentence bool // cue must be in the same sentence
 	quoted   bool // applies to hits inside quotation marks (no cues)
-	groups   []bool
-	cues     []int32
-	line     int
+	// model: a cue anywhere in the post also lowers the model's score
+	// when no rule hit supports the category (a post that condemns or
+	// reports abuse reads as abusive to a model trained on tweets).
+	model  bool
+	groups []bool
+	cues   []int32
+	line   int
 }
 
 // cue is a context word or phrase.
@@ -109,6 +113,10 @@ type catRules struct {
 	file       string
 	threshold  float64
 	rulesAlone float64
+	// modelAlone is the model probability a post needs when no rule hit
+	// of at least weakHit supports the category: the model alone must be
+	// far surer than the model and a rule together.
+	modelAlone float64
 	groups     []group
 	ctx        []int // indexes into ruleSet.ctx
 }
@@ -209,7 +217,9 @@ func (rs *ruleSet) parseFile(name string, src []byte) error {
 	cr.file = name
 	cr.threshold = 0.5
 	cr.rulesAlone = 1.01 // off unless set
+	cr.modelAlone = -1   // the threshold unless set
 	seen := map[string]int{}
+	maLine := 1
 	var ctxNodes []*yaml.Node
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
@@ -234,6 +244,13 @@ func (rs *ruleSet) parseFile(name string, src []byte) error {
 				return errAt(v.Line, "rules_alone: %v", err)
 			}
 			cr.rulesAlone = f
+		case "model_alone":
+			f, err := weightOf(v)
+			if err != nil {
+				return errAt(v.Line, "model_alone: %v", err)
+			}
+			cr.modelAlone = f
+			maLine = v.Line
 		case "terms":
 			if v.Kind != yaml.SequenceNode {
 				return errAt(v.Line, "terms: want a list of groups")
@@ -258,8 +275,14 @@ func (rs *ruleSet) parseFile(name string, src []byte) error {
 			}
 			ctxNodes = append(ctxNodes, v.Content...)
 		default:
-			return errAt(k.Line, "unknown key %q (want category, description, threshold, rules_alone, terms, patterns, context)", k.Value)
+			return errAt(k.Line, "unknown key %q (want category, description, threshold, rules_alone, model_alone, terms, patterns, context)", k.Value)
 		}
+	}
+	if cr.modelAlone < 0 {
+		cr.modelAlone = cr.threshold
+	}
+	if cr.modelAlone < cr.threshold {
+		return errAt(maLine, "model_alone %.2f is below threshold %.2f: the model alone cannot need less than model and rules together", cr.modelAlone, cr.threshold)
 	}
 	// context rules last: they may name groups defined further down
 	for _, c := range ctxNodes {
@@ -393,6 +416,7 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 		return errAt(n.Line, "patterns: each entry has name, weight, regexp")
 	}
 	p := pattern{cat: ci, weight: -1, line: n.Line, window: defaultPatternWindow}
+	hide := false
 	var src string
 	srcLine := n.Line
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -425,9 +449,14 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 				return errAt(v.Line, "window: want a number of words from 1 to 100, not %q", v.Value)
 			}
 			p.window = int32(w)
+		case "model":
+			if v.Value != "hide" && v.Value != "see" {
+				return errAt(v.Line, "model: want hide or see, not %q", v.Value)
+			}
+			hide = v.Value == "hide"
 		case "note":
 		default:
-			return errAt(k.Line, "unknown key %q in a pattern (want name, weight, regexp, requires, window, note)", k.Value)
+			return errAt(k.Line, "unknown key %q in a pattern (want name, weight, regexp, requires, window, model, note)", k.Value)
 		}
 	}
 	if p.name == "" {
@@ -454,7 +483,7 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 			return errAt(n.Line, "pattern %q: name already used (line %d)", p.name, og.line)
 		}
 	}
-	rs.groups = append(rs.groups, group{name: p.name, cat: ci, weight: p.weight, line: p.line, slot: groupSlot(ci, p.name)})
+	rs.groups = append(rs.groups, group{name: p.name, cat: ci, weight: p.weight, line: p.line, slot: groupSlot(ci, p.name), hide: hide})
 	rs.patterns = append(rs.patterns, p)
 	return nil
 }
@@ -541,9 +570,17 @@ func (rs *ruleSet) parseContext(ci int, n *yaml.Node, errAt errAtFunc) error {
 				}
 				c.cues = append(c.cues, id)
 			}
+		case "model":
+			switch v.Value {
+			case "true", "yes":
+				c.model = true
+			case "false", "no":
+			default:
+				return errAt(v.Line, "model: want true or false, not %q", v.Value)
+			}
 		case "note":
 		default:
-			return errAt(k.Line, "unknown key %q in a context rule (want name, effect, factor, window, side, scope, when, groups, cues, note)", k.Value)
+			return errAt(k.Line, "unknown key %q in a context rule (want name, effect, factor, window, side, scope, when, groups, cues, model, note)", k.Value)
 		}
 	}
 	switch {
@@ -561,6 +598,8 @@ func (rs *ruleSet) parseContext(ci int, n *yaml.Node, errAt errAtFunc) error {
 		return errAt(n.Line, "context rule %q has both cues and when: quoted", c.name)
 	case !c.quoted && len(c.cues) == 0:
 		return errAt(n.Line, "context rule %q has no cues", c.name)
+	case c.model && (c.raise || c.quoted):
+		return errAt(n.Line, "context rule %q: model: true needs a lowering rule with cues", c.name)
 	}
 	rs.cats[ci].ctx = append(rs.cats[ci].ctx, len(rs.ctx))
 	rs.ctx = append(rs.ctx, c)

@@ -65,6 +65,12 @@ func TestLoaderErrors(t *testing.T) {
 			`categories/political.yaml:6: unknown group "nope"`},
 		{"no cues", "political.yaml", "category: political\ncontext:\n  - name: c\n    effect: lower\n    factor: 0.5\n", `categories/political.yaml:3: context rule "c" has no cues`},
 		{"raise below one", "political.yaml", "category: political\ncontext:\n  - name: c\n    effect: raise\n    factor: 0.5\n    cues: [x]\n", `categories/political.yaml:3: context rule "c" raises by a factor below 1`},
+		{"model_alone below threshold", "procedure.yaml", "category: procedure\nthreshold: 0.5\nmodel_alone: 0.4\n",
+			`categories/procedure.yaml:3: model_alone 0.40 is below threshold 0.50`},
+		{"model on a raising rule", "political.yaml", "category: political\ncontext:\n  - name: c\n    effect: raise\n    factor: 2\n    model: true\n    cues: [x]\n",
+			`categories/political.yaml:3: context rule "c": model: true needs a lowering rule with cues`},
+		{"model not a bool", "political.yaml", "category: political\ncontext:\n  - name: c\n    effect: lower\n    factor: 0.5\n    model: maybe\n    cues: [x]\n",
+			`categories/political.yaml:6: model: want true or false, not "maybe"`},
 		{"empty term", "political.yaml", "category: political\nterms:\n  - group: a\n    weight: 0.5\n    words: ['***']\n", `categories/political.yaml:5: term "***" has no letters or digits`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

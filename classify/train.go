@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Example is one labelled post.
@@ -20,6 +22,24 @@ type Example struct {
 	// Weight scales the example in training (0 means 1); reviewer
 	// decisions can count for more than the written examples.
 	Weight float64 `json:"weight,omitempty"`
+	// Foreign marks a benchmark example (OLID) whose labels follow another
+	// definition: it trains, but is left out of the clean false-positive
+	// rate, which is about ordinary police posts.
+	Foreign bool `json:"-"`
+}
+
+// variantSuffix is the "-NN" that numbers the variants of one generated
+// template (testdata/classify/gen).
+var variantSuffix = regexp.MustCompile(`-\d+$`)
+
+// group is the fold group of an example: variants of one generated
+// template share a fold, so out-of-fold figures measure new wording, not a
+// new slot filler in a sentence the model has seen.
+func (e Example) group() string {
+	if strings.HasPrefix(e.ID, "gen-") {
+		return variantSuffix.ReplaceAllString(e.ID, "")
+	}
+	return e.ID
 }
 
 // Has reports whether the example is labelled with cat.
@@ -39,6 +59,11 @@ type TrainOptions struct {
 	// MinPrecision is the precision the suggested threshold must reach;
 	// 0 means 0.9.
 	MinPrecision float64 `json:"min_precision"`
+	// MaxFPR is the share of clean examples (no label at all) the
+	// suggested operating point may flag; 0 means 0.002. Ordinary posts
+	// outnumber breaches by hundreds to one, so this, not precision on a
+	// balanced training set, decides what reviewers see.
+	MaxFPR float64 `json:"max_fpr,omitempty"`
 	// Source describes the training data in the model file.
 	Source string `json:"-"`
 }
@@ -65,16 +90,24 @@ func (o TrainOptions) withDefaults() TrainOptions {
 	if o.MinPrecision == 0 {
 		o.MinPrecision = 0.9
 	}
+	if o.MaxFPR == 0 {
+		o.MaxFPR = 0.002
+	}
 	return o
 }
 
 // vec is the sparse feature vector of one example.
 type vec struct {
-	idx  []uint32
-	val  []float32
-	y    float64
-	sw   float64
-	rule float64 // the category's rule score, for the combined score
+	idx []uint32
+	val []float32
+	y   float64
+	sw  float64
+	// what combine needs besides the model's probability
+	rule, support, mfactor float64
+	cancelled              bool
+	clean                  bool   // no label at all: an ordinary post
+	foreign                bool   // a benchmark example (Example.Foreign)
+	group                  string // fold group
 }
 
 // Featurize computes the feature vectors of examples for category cat
@@ -86,7 +119,9 @@ func (c *Classifier) featurize(cat Category, ex []Example, opt TrainOptions) []v
 	w := new(work)
 	for i, e := range ex {
 		c.run(w, e.Text)
-		v := vec{idx: make([]uint32, len(w.fs)), val: make([]float32, len(w.fs)), rule: w.rule[ci]}
+		v := vec{idx: make([]uint32, len(w.fs)), val: make([]float32, len(w.fs)), rule: w.rule[ci],
+			support: w.support[ci], mfactor: w.mfactor[ci], cancelled: w.cancelled[ci], clean: len(e.Labels) == 0 && !e.Foreign,
+			foreign: e.Foreign, group: e.group()}
 		for k, f := range w.fs {
 			v.idx[k], v.val[k] = f.idx, f.val
 		}
@@ -132,11 +167,19 @@ func (c *Classifier) Train(cat Category, ex []Example, opt TrainOptions) (*Model
 	m.Trained = TrainInfo{Source: opt.Source, Examples: len(ex), Positives: pos, InputHash: hashExamples(cat, ex),
 		Rules: c.version, Options: opt}
 	if opt.Folds > 1 {
-		scores := oof(vs, opt, c.rules.cats[ci].rulesAlone)
+		cr := c.rules.cats[ci]
+		probs := oof(vs, opt)
+		scores := make([]float64, len(vs))
+		for i, v := range vs {
+			scores[i] = combine(&cr, probs[i], v.rule, v.support, v.mfactor, v.cancelled)
+		}
 		labels := labelsOf(vs)
 		op := ChooseThreshold(scores, labels, opt.MinPrecision)
 		m.Trained.Suggested = &op
 		m.Trained.Curve = Curve(scores, labels)
+		m.Trained.Pairs = choosePairs(vs, probs, cr, opt)
+		at := pairAt(vs, probs, cr)
+		m.Trained.AtRules = &at
 	}
 	return m, nil
 }
@@ -149,16 +192,28 @@ func labelsOf(vs []vec) []bool {
 	return out
 }
 
-// oof returns out-of-fold combined scores: each example scored by a model
+// oof returns out-of-fold probabilities: each example scored by a model
 // that did not see it.
-func oof(vs []vec, opt TrainOptions, rulesAlone float64) []float64 {
+func oof(vs []vec, opt TrainOptions) []float64 {
 	k := opt.Folds
-	perm := rand.New(rand.NewPCG(opt.Seed, 0x5eed)).Perm(len(vs))
-	fold := make([]int, len(vs))
-	for i, p := range perm {
-		fold[p] = i % k
+	// folds are dealt by group, in a seeded order of the groups' first
+	// appearance
+	gi := map[string]int{}
+	ofEx := make([]int, len(vs))
+	for i, v := range vs {
+		g, ok := gi[v.group]
+		if !ok {
+			g = len(gi)
+			gi[v.group] = g
+		}
+		ofEx[i] = g
 	}
-	scores := make([]float64, len(vs))
+	perm := rand.New(rand.NewPCG(opt.Seed, 0x5eed)).Perm(len(gi))
+	fold := make([]int, len(vs))
+	for i := range vs {
+		fold[i] = perm[ofEx[i]] % k
+	}
+	probs := make([]float64, len(vs))
 	for f := 0; f < k; f++ {
 		skip := func(i int) bool { return fold[i] == f }
 		wt, bias := fit(vs, skip, opt)
@@ -170,14 +225,106 @@ func oof(vs []vec, opt TrainOptions, rulesAlone float64) []float64 {
 			for j, idx := range v.idx {
 				z += wt[idx] * float64(v.val[j])
 			}
-			s := sigmoid(z)
-			if v.rule >= rulesAlone && v.rule > s {
-				s = v.rule
-			}
-			scores[i] = s
+			probs[i] = sigmoid(z)
 		}
 	}
-	return scores
+	return probs
+}
+
+// PairPoint is an operating point of both thresholds of a category: the
+// score with a rule hit's support (Threshold) and the model's probability
+// without one (ModelAlone), with the out-of-fold figures there. FPR is the
+// share of clean examples flagged.
+type PairPoint struct {
+	Threshold  float64 `json:"threshold"`
+	ModelAlone float64 `json:"model_alone"`
+	Precision  float64 `json:"precision"`
+	Recall     float64 `json:"recall"`
+	FPR        float64 `json:"clean_fpr"`
+	Clean      int     `json:"clean"`
+}
+
+// pairAt measures the out-of-fold probabilities of the examples that are
+// not Foreign at cr's threshold and model_alone.
+func pairAt(vs []vec, probs []float64, cr catRules) PairPoint {
+	var n Counts
+	fp, clean := 0, 0
+	for i, v := range vs {
+		if v.foreign {
+			continue // measured on the benchmark's own split
+		}
+		flag := combine(&cr, probs[i], v.rule, v.support, v.mfactor, v.cancelled) >= cr.threshold
+		n.Add(flag, v.y == 1)
+		if v.clean {
+			clean++
+			if flag {
+				fp++
+			}
+		}
+	}
+	return PairPoint{Threshold: cr.threshold, ModelAlone: cr.modelAlone, Precision: round5(n.Precision()),
+		Recall: round5(n.Recall()), FPR: round5(ratio(fp, clean)), Clean: clean}
+}
+
+// choosePairs scans threshold and model_alone on the out-of-fold
+// probabilities of the examples that are not Foreign and returns, first,
+// the pair with the most recall whose clean FPR is at most opt.MaxFPR and whose precision reaches
+// opt.MinPrecision (or the lowest FPR if none does), then the frontier:
+// the pairs that give more recall than any pair with a lower FPR.
+func choosePairs(vs []vec, probs []float64, cr catRules, opt TrainOptions) []PairPoint {
+	var all []PairPoint
+	for t := 15; t <= 95; t += 5 {
+		for _, m := range []int{0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 84} {
+			if t+m > 99 {
+				continue
+			}
+			c := cr
+			c.threshold, c.modelAlone = float64(t)/100, float64(t+m)/100
+			all = append(all, pairAt(vs, probs, c))
+		}
+	}
+	best := func(maxFPR, minP float64) (PairPoint, bool) {
+		var b PairPoint
+		found := false
+		for _, p := range all {
+			if p.FPR > maxFPR || p.Precision < minP {
+				continue
+			}
+			if !found || p.Recall > b.Recall || p.Recall == b.Recall && p.FPR < b.FPR {
+				b, found = p, true
+			}
+		}
+		return b, found
+	}
+	var out []PairPoint
+	if p, ok := best(opt.MaxFPR, opt.MinPrecision); ok {
+		out = append(out, p)
+	} else {
+		low := all[0]
+		for _, p := range all {
+			if p.FPR < low.FPR || p.FPR == low.FPR && p.Recall > low.Recall {
+				low = p
+			}
+		}
+		out = append(out, low)
+	}
+	// the frontier: the most recall at each clean FPR up to 2%
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].FPR != all[j].FPR {
+			return all[i].FPR < all[j].FPR
+		}
+		return all[i].Recall > all[j].Recall
+	})
+	bestRecall := -1.0
+	for _, p := range all {
+		if p.FPR <= 0.02 && p.Recall > bestRecall {
+			bestRecall = p.Recall
+			if p != out[0] {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // fit runs AdaGrad logistic regression with L2 over vs (minus skipped

@@ -115,7 +115,7 @@ func TestClassifyFiles(t *testing.T) {
 		t.Errorf("output is not one JSON line: %q", b)
 	}
 	// --explain goes to stderr, naming the rule and the context rule
-	for _, want := range []string{`post "x"`, `term "scrote*"`, `lowered x0.5 by "quoted"`} {
+	for _, want := range []string{`post "x"`, `term "scrote*"`, `lowered x0.3 by "quoted"`} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("explanation lacks %q:\n%s", want, errs)
 		}

@@ -19,8 +19,11 @@ examples and prints how well it did.
   exposure eval --in labelled.jsonl
       Each line {"id": "...", "text": "...", "labels": ["offensive", ...]}
       (an empty list for a post that should not be flagged). Prints per
-      category precision, recall, F1 and support, the macro-F1, how many clean
-      posts were flagged, and a confusion summary (labelled -> flagged).
+      category precision, recall, F1 and support, the share of clean posts
+      (no label) flagged in the category (clean-fpr: on a police account
+      breaches are rare, so this decides how many wrong flags reviewers
+      see), the macro-F1, how many clean posts were flagged at all, and a
+      confusion summary (labelled -> flagged).
 
   exposure eval --olid DIR [--split val]
       The offensive category on a split of the OLID / TweetEval data set:

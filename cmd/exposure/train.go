@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,8 +16,10 @@ import (
 
 func (a *app) trainCmd() *cobra.Command {
 	var (
-		ins                    []string
-		olid, out, heldout     string
+		ins, heldouts          []string
+		olid, out              string
+		olidClean              bool
+		olidWeight             float64
 		heldoutOLID, catName   string
 		reviews, replace       bool
 		reviewWeight, inWeight float64
@@ -33,15 +36,26 @@ same examples, options and rules give the same bytes.
 Training data:
   --in FILE        labelled JSONL {"id","text","labels":[...]} (repeatable)
   --olid DIR       the train split of an OLID/TweetEval directory (offensive);
-                   with --in as well, both are used (--in-weight scales --in)
+                   with --in as well, both are used (--in-weight scales --in).
+                   For another category its tweets are negatives (generic
+                   chatter, much of it political): --olid-clean-only keeps
+                   only those OLID labels not offensive, --olid-weight
+                   scales them
   --reviews        add the reviewer decisions in --db: a confirmed flag is a
                    positive example of its final categories, a dismissed flag
                    a negative example (weighted by --review-weight)
 
 Before writing, train prints the held-out figures of the current model and
-the retrained one side by side (--heldout FILE, or for --olid the val split),
-and the threshold that out-of-fold predictions on the training data suggest
-for --min-precision. It writes --out only if the file is new or --replace is
+the retrained one side by side (--heldout FILE, repeatable, or for --olid the
+val split), including the share of clean held-out posts flagged, and what
+5-fold out-of-fold predictions on the training data suggest: a threshold for
+--min-precision, and pairs of threshold and model_alone (the bar for the
+model without a supporting rule hit) with their precision, recall and clean
+FPR, the share of ordinary posts flagged. The suggested pair has the most
+recall within --max-fpr and --min-precision; the frontier lists the best
+recall at each FPR. Folds keep the variants of one generated template
+together, and OLID tweets are left out of these figures (their labels
+follow OLID's definition, not SPEC.md's). It writes --out only if the file is new or --replace is
 given; the threshold in force stays in rules/categories/<category>.yaml.`,
 		Example: `  exposure train --olid ../shared/data/olid --category offensive --out rules/models/offensive.json
   exposure train --in testdata/classify/train.jsonl --category procedure --heldout testdata/classify/test.jsonl --out rules/models/procedure.json --replace
@@ -87,9 +101,21 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 				if err != nil {
 					return badInput("%v", err)
 				}
-				ex = append(ex, e...)
-				sources = append(sources, "OLID train split (TweetEval offensive)")
-				if heldout == "" && heldoutOLID == "" {
+				n := 0
+				for _, x := range e {
+					if olidClean && len(x.Labels) > 0 {
+						continue
+					}
+					x.Weight = olidWeight
+					ex = append(ex, x)
+					n++
+				}
+				what := "OLID train split (TweetEval offensive)"
+				if olidClean {
+					what = "OLID train split, not-offensive tweets only"
+				}
+				sources = append(sources, fmt.Sprintf("%s: %d at weight %g", what, n, olidWeight))
+				if len(heldouts) == 0 && heldoutOLID == "" {
 					heldoutOLID = "val"
 				}
 			}
@@ -116,15 +142,32 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 					fmt.Fprintf(a.stdout, "  out-of-fold at %.1f: precision %.3f recall %.3f F1 %.3f\n", p.Threshold, p.Precision, p.Recall, p.F1)
 				}
 			}
+			if p := m.Trained.AtRules; p != nil {
+				fmt.Fprintf(a.stdout, "out-of-fold at the rules' threshold %.2f model_alone %.2f: precision %.3f recall %.3f clean FPR %.4f (%d clean)\n",
+					p.Threshold, p.ModelAlone, p.Precision, p.Recall, p.FPR, p.Clean)
+			}
+			for i, p := range m.Trained.Pairs {
+				what := "frontier"
+				if i == 0 {
+					o := m.Trained.Options
+					what = fmt.Sprintf("suggested (clean FPR <= %g, precision >= %g)", o.MaxFPR, o.MinPrecision)
+				}
+				fmt.Fprintf(a.stdout, "out-of-fold threshold %.2f model_alone %.2f: precision %.3f recall %.3f clean FPR %.4f (%d clean) %s\n",
+					p.Threshold, p.ModelAlone, p.Precision, p.Recall, p.FPR, p.Clean, what)
+			}
 			// held-out comparison
 			var hold []classify.Example
 			holdName := ""
 			switch {
-			case heldout != "":
-				if hold, err = readExamples(heldout); err != nil {
-					return err
+			case len(heldouts) > 0:
+				for _, h := range heldouts {
+					e, err := readExamples(h)
+					if err != nil {
+						return err
+					}
+					hold = append(hold, e...)
 				}
-				holdName = heldout
+				holdName = strings.Join(heldouts, " + ")
 			case heldoutOLID != "":
 				if hold, err = classify.ReadOLID(olid, heldoutOLID); err != nil {
 					return badInput("%v", err)
@@ -147,7 +190,7 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 						fmt.Fprintf(a.stdout, "  %-10s (none: rules only)\n", row.name)
 					}
 					r := classify.EvaluateBinary(row.cl, cat, hold)
-					fmt.Fprintf(a.stdout, "  %-10s %9.3f %9.3f %9.3f %9.3f\n", row.name, r.Counts.Precision(), r.Counts.Recall(), r.Counts.F1(), r.MacroF1())
+					fmt.Fprintf(a.stdout, "  %-10s %9.3f %9.3f %9.3f %9.3f  clean FPR %.4f\n", row.name, r.Counts.Precision(), r.Counts.Recall(), r.Counts.F1(), r.MacroF1(), r.CleanFPR())
 				}
 			}
 			data, err := m.Marshal()
@@ -167,7 +210,10 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 	f.StringVar(&catName, "category", "", "category to train: offensive, procedure, negativity, political")
 	f.StringVar(&out, "out", "", "model file to write")
 	f.BoolVar(&replace, "replace", false, "overwrite --out if it exists")
-	f.StringVar(&heldout, "heldout", "", "labelled JSONL to compare the current and retrained models on")
+	f.StringArrayVar(&heldouts, "heldout", nil, "labelled JSONL to compare the current and retrained models on (repeatable)")
+	f.BoolVar(&olidClean, "olid-clean-only", false, "with --olid, use only the tweets OLID labels not offensive (as ordinary negatives for another category)")
+	f.Float64Var(&olidWeight, "olid-weight", 1, "weight of each --olid example")
+	f.Float64Var(&opt.MaxFPR, "max-fpr", 0, "share of clean examples the suggested operating point may flag (default 0.002)")
 	f.StringVar(&heldoutOLID, "heldout-olid", "", "OLID split to compare on (default val with --olid)")
 	f.Float64Var(&inWeight, "in-weight", 1, "weight of each --in example (e.g. to let a few hundred police posts count against thousands of OLID tweets)")
 	f.BoolVar(&reviews, "reviews", false, "add the reviewer decisions in --db as labelled examples")
