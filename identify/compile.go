@@ -25,10 +25,11 @@ const (
 	kPlace          // a town of a force area
 	kWeakPlace      // a town whose name is also a word, when capitalised
 	kAmbiguous      // a place shared by several areas: attributes nothing
+	kNotPlace       // a name with a place in it that says nothing about work ("Leeds United")
 )
 
 var kindNames = [...]string{"", "role", "context", "serving", "current", "modifier", "former", "corporate",
-	"look-alike", "abroad", "force alias", "weak force alias", "force handle", "place", "weak place", "ambiguous place"}
+	"look-alike", "abroad", "force alias", "weak force alias", "force handle", "place", "weak place", "ambiguous place", "not a place"}
 
 func (k kind) String() string { return kindNames[k] }
 
@@ -64,6 +65,8 @@ type entry struct {
 	kind    kind
 	role    Role
 	strong  bool
+	bare    bool // a bare rank: counts standing alone as a self-description
+	caps    bool // written in capitals in the rules ("PC"): bare only in capitals
 	mod     modKind
 	dir     uint8
 	weight  int8
@@ -81,8 +84,11 @@ func (e *entry) describe(d *Detector) string {
 	switch e.kind {
 	case kRole:
 		s := "weak"
-		if e.strong {
+		switch {
+		case e.strong:
 			s = "strong"
+		case e.bare:
+			s = "bare"
 		}
 		return fmt.Sprintf("role %s (%s)", e.role, s)
 	case kMod:
@@ -101,6 +107,9 @@ func (e *entry) describe(d *Detector) string {
 type class struct {
 	name, reason string
 	override     bool
+	// keepsRanks: the class's phrases do not give a bare rank another
+	// sense ("Sergeant. Leeds United fan."), so they do not stop one.
+	keepsRanks bool
 }
 
 // Word flags: word lists that are not phrases.
@@ -111,6 +120,9 @@ const (
 	wUnit
 	wQualifier
 	wCode
+	wClub      // after a place, makes it a club: "Everton fan", "Bolton FC"
+	wDuration  // "years": with "now ..." after a role, the role is over
+	wPlaceTail // after a club's name, shows it is the place: "Leicester City centre"
 )
 
 // numWord stands for any number in a phrase; wildNum is its edge label.
@@ -204,6 +216,9 @@ func (b *builder) phrase(file string, p posString, e entry) error {
 		return &RuleError{file, p.line, fmt.Sprintf("%q: a phrase needs a word besides <n>", p.s)}
 	}
 	e.text, e.file, e.line = p.s, file, p.line
+	if e.kind == kRole && e.bare {
+		e.caps = isCapitals(p.s)
+	}
 	if e.weak != "" {
 		e.caseReq = caseTitle
 		if isCapitals(e.weak) {
@@ -313,12 +328,16 @@ func (b *builder) finish(version string) *Detector {
 		rootNum:   -1,
 		idA:       -1,
 		idAn:      -1,
+		idNow:     -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
 	}
 	if id, ok := b.vocab["an"]; ok {
 		d.idAn = id
+	}
+	if id, ok := b.vocab["now"]; ok {
+		d.idNow = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

@@ -22,6 +22,11 @@ type facts struct {
 	formerClaim int  // a phrase that says former police on its own, or -1
 	formerProf  int  // a profile-wide former phrase or dangling modifier, or -1
 	formerForce int  // a force they were in, or -1
+	// sense: a look-alike of their own that gives a bare rank another
+	// sense ("Sergeant, Royal Marines", "Superintendent pharmacist"), or a
+	// police word from abroad; senseBefore: one they had ("ex-army
+	// sergeant"), which a rank held now overrides ("ex-army, now a PC").
+	sense, senseBefore bool
 }
 
 func (d *Detector) decide(w *work, p Profile, lines *[]string) Result {
@@ -64,7 +69,16 @@ func (w *work) facts() facts {
 		case kAbroad:
 			f.police = true
 			if u.state == stSelf {
-				f.context, f.abroadTerm = true, true
+				f.context, f.abroadTerm, f.sense = true, true, true
+			}
+		case kLookalike:
+			if !d.classes[e.class].keepsRanks {
+				switch u.state {
+				case stSelf:
+					f.sense = true
+				case stFormer:
+					f.senseBefore = true
+				}
 			}
 		case kAlias, kHandle:
 			f.police, f.anyForce = true, true
@@ -153,6 +167,15 @@ func (w *work) facts() facts {
 	if !f.police {
 		f.formerProf = -1
 	}
+	// The bio says more than a handle: "DC in the Met" is not undone by a
+	// handle "met_dc_rtd_dad" that echoes a relative's retirement.
+	if f.selfRole >= 0 && units[f.selfRole].field == fieldBio && f.formerRole >= 0 && units[f.formerRole].field != fieldBio {
+		f.formerRole = -1
+	}
+	// "30 yrs in the job. Now I just walk the dog."
+	if w.movedAt >= 0 && f.police && f.formerProf < 0 {
+		f.formerProf = int(w.movedAt)
+	}
 	return f
 }
 
@@ -207,6 +230,15 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		return true
 	}
 	first := &w.toks[u.t0]
+	if e.bare && !f.sense && (!f.senseBefore || u.current) && (!e.caps || w.capitals(u)) && w.bareOK(i, f) {
+		return true
+	}
+	// "30 years a bobby, now a full-time grandad", "Sergeant 1990-2020":
+	// a rank with a length of service.
+	if (e.bare || e.role == Officer) && u.state == stFormer && u.by >= 0 && !f.sense && !f.senseBefore &&
+		(w.units[u.by].moved || w.year(&w.units[u.by])) {
+		return true
+	}
 	// "PC Smith" as a display name: a rank and a surname.
 	if u.field == fieldName && first.flags&fUpper != 0 && int(u.t1) < len(w.toks) {
 		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
@@ -225,7 +257,7 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	// held formerly ("Retired Inspector, Preston"), one standing alone as
 	// an item ("Cop. Dad. Bradford.") or one with an article ("just a
 	// bobby").
-	if first.flags&fUpper != 0 || u.state == stFormer {
+	if first.flags&fUpper != 0 && w.itemEnd(i) || u.state == stFormer {
 		return true
 	}
 	// Standing alone or after an article, only a rank: "Analyst. Leeds."
@@ -250,6 +282,98 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		}
 	}
 	return false
+}
+
+// capitals reports whether every word of unit u is in capitals.
+func (w *work) capitals(u *unit) bool {
+	for t := u.t0; t < u.t1; t++ {
+		if w.toks[t].flags&fUpper == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// bareOK: a bare rank ("Sergeant", "DC", "999 call handler") counts when
+// it is how the owner describes themselves, not part of another name:
+// a title before a surname in the display name ("Inspector Rowe"); or an
+// item of its own ("Sergeant · rugby · dogs", "Dad, sergeant, runner")
+// or followed only by what places it ("DC in the public protection
+// unit"); or anywhere with a town of a force area, unless another name
+// follows it ("Sergeant Pepper", "SC Freiburg", "Superintendent
+// pharmacist").
+func (w *work) bareOK(i int, f *facts) bool {
+	units := w.units
+	u := &units[i]
+	if u.field != fieldBio && u.field != fieldName {
+		return false // a handle runs words together: "ret_insp"
+	}
+	if u.field == fieldName && w.toks[u.t0].flags&(fTitle|fUpper) != 0 && int(u.t1) < len(w.toks) {
+		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
+			next.flags&fTitle != 0 && next.id < 0 {
+			return true
+		}
+	}
+	if !w.itemEnd(i) || !w.itemHead(i) {
+		return false
+	}
+	return f.ukPlace || w.itemStart(i)
+}
+
+// itemHead reports whether unit i is not the tail of another trade's name:
+// "gas safety inspector", "building control inspector" and "site
+// superintendent" put an unknown word right before the rank.
+func (w *work) itemHead(i int) bool {
+	units := w.units
+	if i == 0 || units[i-1].field != units[i].field || units[i].flags&(fHard|fSoft) != 0 {
+		return true
+	}
+	prev := &units[i-1]
+	if prev.e >= 0 {
+		return true
+	}
+	return w.word(prev)&(wSkip|wStop|wPersonal) != 0 || w.toks[prev.t0].flags&fNum != 0
+}
+
+// itemStart reports whether unit i starts a sentence or list item, after
+// nothing but skip words ("I'm a", "proud") or "now".
+func (w *work) itemStart(i int) bool {
+	units := w.units
+	for k := i; ; k-- {
+		if units[k].flags&(fHard|fSoft) != 0 || k == 0 || units[k-1].field != units[i].field {
+			return true
+		}
+		prev := &units[k-1]
+		if e := w.entry(prev); e != nil {
+			if e.kind != kCurrent {
+				return false
+			}
+		} else if w.word(prev)&wSkip == 0 {
+			return false
+		}
+	}
+}
+
+// itemEnd reports whether unit i ends its item, or what follows it is
+// something the rules know ("Sergeant in Leeds", "DC, CID") or a word in
+// lower case ("Sergeant living in Leeds") rather than another name
+// ("Sergeant Pepper", "SC Braga") or a number ("COP28").
+func (w *work) itemEnd(i int) bool {
+	units := w.units
+	if i+1 >= len(units) {
+		return true
+	}
+	next := &units[i+1]
+	if next.field != units[i].field || next.flags&(fHard|fSoft) != 0 {
+		return true
+	}
+	if e := w.entry(next); e != nil {
+		return e.kind != kLookalike && e.kind != kNotPlace
+	}
+	if w.word(next)&(wSkip|wStop|wPersonal) != 0 {
+		return true
+	}
+	return next.flags&(fTitle|fUpper|fNum) == 0
 }
 
 func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
@@ -410,7 +534,7 @@ func (w *work) vote(f *facts) (best int, explicit bool) {
 				w.expl[e.force] = true
 			}
 		case kPlace, kWeakPlace:
-			if w.qualified(i) || (code && u.field == fieldLocation && !d.forces[e.force].Abroad) {
+			if w.qualified(i) || (code && u.field == fieldLocation && !d.forces[e.force].Abroad) || w.notWhere(i) {
 				continue
 			}
 			switch u.field {
@@ -473,6 +597,38 @@ func (w *work) qualified(i int) bool {
 		pv := &units[i-1]
 		if pe := w.entry(pv); pv.field == units[i].field && units[i].flags&fHard == 0 && isPlace(pe) &&
 			pe.force != e.force && home && !d.forces[pe.force].Abroad {
+			return true
+		}
+	}
+	return false
+}
+
+// notWhere reports whether place unit i names something other than where
+// someone works: a club ("Everton fan", "Bolton Wanderers"), or a first
+// name or surname in the display name ("Barry Hughes", "Sam Preston").
+func (w *work) notWhere(i int) bool {
+	units := w.units
+	u := &units[i]
+	if i+1 < len(units) {
+		if n := &units[i+1]; n.field == u.field && n.flags&(fHard|fSoft) == 0 {
+			if id := w.toks[n.t0].id; id >= 0 && w.d.wordFlags[id]&wClub != 0 {
+				return true
+			}
+		}
+	}
+	if u.field != fieldName {
+		return false
+	}
+	name := func(t *tok) bool {
+		return t.field == fieldName && t.id < 0 && t.flags&fTitle != 0 && t.flags&fUpper == 0
+	}
+	if int(u.t1) < len(w.toks) {
+		if t := &w.toks[u.t1]; name(t) && t.flags&(fHard|fSoft) == 0 {
+			return true
+		}
+	}
+	if u.t0 > 0 {
+		if t := &w.toks[u.t0-1]; name(t) && w.toks[u.t0].flags&(fHard|fSoft) == 0 {
 			return true
 		}
 	}
