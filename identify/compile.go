@@ -255,6 +255,24 @@ func (b *builder) phrase(file string, p posString, e entry) error {
 			b.insert([]string{j}, idx)
 			b.keys[j] = keyDef{entry: idx, joined: true}
 		}
+		// Text drops a possessive 's ("King's Lynn" reads "king lynn"), so
+		// a place written without the apostrophe ("Kings Lynn") also
+		// matches it.
+		switch e.kind {
+		case kPlace, kWeakPlace, kAlias, kAmbiguous, kNotPlace:
+			for k, w := range words {
+				if len(w) < 4 || w[len(w)-1] != 's' || w[len(w)-2] == 's' {
+					continue
+				}
+				v := append([]string(nil), words...)
+				v[k] = w[:len(w)-1]
+				vk := strings.Join(v, " ")
+				if _, ok := b.keys[vk]; !ok {
+					b.insert(v, idx)
+					b.keys[vk] = keyDef{entry: idx, joined: true}
+				}
+			}
+		}
 	}
 	return nil
 }

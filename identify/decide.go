@@ -234,9 +234,10 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		return true
 	}
 	// "30 years a bobby, now a full-time grandad", "Sergeant 1990-2020":
-	// a rank with a length of service.
+	// a rank with a length of service; "Retired sergeant.": a bare rank
+	// held formerly, standing as the item.
 	if (e.bare || e.role == Officer) && u.state == stFormer && u.by >= 0 && !f.sense && !f.senseBefore &&
-		(w.units[u.by].moved || w.year(&w.units[u.by])) {
+		(w.units[u.by].moved || w.year(&w.units[u.by]) || e.bare && w.itemEnd(i) && w.itemHead(i) && u.field != fieldHandle) {
 		return true
 	}
 	// "PC Smith" as a display name: a rank and a surname.
@@ -697,6 +698,7 @@ func (w *work) corporate(p Profile) bool {
 		w.ev = append(w.ev, -1-int32(fieldBio))
 	}
 	nameRole, nameWord := false, false
+	official, named := false, false
 	for i := range w.units {
 		u := &w.units[i]
 		if u.field != fieldBio && u.field != fieldName {
@@ -705,7 +707,11 @@ func (w *work) corporate(p Profile) bool {
 		e := w.entry(u)
 		if e != nil && e.kind == kCorporate {
 			score += int(e.weight)
+			official = official || e.weight >= 3
 			w.ev = append(w.ev, int32(i))
+		}
+		if e != nil && (e.kind == kAlias || e.kind == kHandle) && u.state == stSelf {
+			named = true
 		}
 		for t := u.t0; t < u.t1; t++ {
 			if id := w.toks[t].id; id >= 0 && d.wordFlags[id]&wPersonal != 0 && u.field == fieldBio {
@@ -738,7 +744,9 @@ func (w *work) corporate(p Profile) bool {
 		}
 	}
 	// A handle like "wmp_30" alone is not enough: it takes two signs.
-	if score >= 4 && personal == 0 || score >= 6 && personal <= 2 {
+	// "Official account of the Kent Police Rural Task Force": official
+	// wording and a force, nobody's name or role.
+	if score >= 4 && personal == 0 || score >= 6 && personal <= 2 || official && named && personal == 0 {
 		return true
 	}
 	w.ev = w.ev[:at]

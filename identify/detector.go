@@ -451,7 +451,9 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 		e := w.entry(v)
 		if e == nil {
 			f := w.word(v)
-			if f&wSkip != 0 {
+			// "Recruiting detectives and police staff": the people a
+			// business serves come in lists.
+			if f&wSkip != 0 || attached && st == stOther && f&wStop != 0 && w.clients(ui) {
 				continue
 			}
 			consumed = !attached && f&wStop == 0
@@ -478,6 +480,13 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 		}
 	}
 	return
+}
+
+// clients reports whether unit ui is a clients modifier ("recruiting",
+// "training").
+func (w *work) clients(ui int) bool {
+	e := w.entry(&w.units[ui])
+	return e != nil && e.kind == kMod && e.mod == mClients
 }
 
 // backward applies a modifier written after its subject: "PC (retired)",
