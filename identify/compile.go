@@ -347,6 +347,7 @@ func (b *builder) finish(version string) *Detector {
 		idA:       -1,
 		idAn:      -1,
 		idNow:     -1,
+		idThe:     -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
@@ -356,6 +357,9 @@ func (b *builder) finish(version string) *Detector {
 	}
 	if id, ok := b.vocab["now"]; ok {
 		d.idNow = id
+	}
+	if id, ok := b.vocab["the"]; ok {
+		d.idThe = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

@@ -733,11 +733,13 @@ func (w *work) corporate(p Profile) bool {
 	case nameWord:
 		personal++
 	}
-	// An account that calls itself a detective constable is a person's.
+	// An account that calls itself a detective constable is a person's;
+	// "the force control room of ..." names a place, not a person.
 	for i := range w.units {
 		u := &w.units[i]
 		if u.field == fieldBio && u.state == stSelf {
-			if e := w.entry(u); e != nil && e.kind == kRole {
+			if e := w.entry(u); e != nil && e.kind == kRole && !(u.t0 > 0 && w.toks[u.t0-1].id == d.idThe && d.idThe >= 0 &&
+				w.toks[u.t0-1].field == u.field && u.flags&(fHard|fSoft) == 0) {
 				personal++
 				break
 			}

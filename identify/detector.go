@@ -25,6 +25,7 @@ type Detector struct {
 	byName    map[string]int32
 	idA, idAn int32 // the articles "a" and "an", or -1
 	idNow     int32 // "now", or -1
+	idThe     int32 // "the", or -1
 
 	pool sync.Pool
 }
