@@ -123,6 +123,7 @@ const (
 	wClub      // after a place, makes it a club: "Everton fan", "Bolton FC"
 	wDuration  // "years": with "now ..." after a role, the role is over
 	wPlaceTail // after a club's name, shows it is the place: "Leicester City centre"
+	wRankTitle // before a bare rank, part of a police job title: "Neighbourhood Sgt"
 )
 
 // numWord stands for any number in a phrase; wildNum is its edge label.
@@ -348,6 +349,8 @@ func (b *builder) finish(version string) *Detector {
 		idAn:      -1,
 		idNow:     -1,
 		idThe:     -1,
+		idAt:      -1,
+		idWith:    -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
@@ -360,6 +363,12 @@ func (b *builder) finish(version string) *Detector {
 	}
 	if id, ok := b.vocab["the"]; ok {
 		d.idThe = id
+	}
+	if id, ok := b.vocab["at"]; ok {
+		d.idAt = id
+	}
+	if id, ok := b.vocab["with"]; ok {
+		d.idWith = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

@@ -262,8 +262,8 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		return true
 	}
 	// Standing alone or after an article, only a rank: "Analyst. Leeds."
-	// says nothing about the police.
-	if e.role != Officer {
+	// says nothing about the police. "Special in Reading" does.
+	if e.role != Officer && e.role != Special {
 		return false
 	}
 	// "Cop in Leeds": a rank, then in or at a town of a force area.
@@ -315,10 +315,35 @@ func (w *work) bareOK(i int, f *facts) bool {
 			return true
 		}
 	}
-	if !w.itemEnd(i) || !w.itemHead(i) {
+	if !w.itemEnd(i) || !w.itemHead(i) || w.employer(i) {
 		return false
 	}
 	return f.ukPlace || w.itemStart(i)
+}
+
+// employer reports whether a bare rank is someone else's job title:
+// "Inspector at the Health and Safety Executive", "Superintendent with
+// Acme": "at" or "with", then a name the rules do not know. "Sergeant in
+// Wigton" is a town the rules lack, not an employer.
+func (w *work) employer(i int) bool {
+	units := w.units
+	k := i + 1
+	if k >= len(units) || units[k].field != units[i].field || units[k].flags&(fHard|fSoft) != 0 || units[k].e >= 0 {
+		return false
+	}
+	if id := w.toks[units[k].t0].id; id < 0 || (id != w.d.idAt && id != w.d.idWith) {
+		return false
+	}
+	for k++; k < len(units) && units[k].field == units[i].field && units[k].flags&(fHard|fSoft) == 0; k++ {
+		if units[k].e >= 0 {
+			return false
+		}
+		if w.word(&units[k])&wSkip != 0 {
+			continue
+		}
+		return w.toks[units[k].t0].flags&(fTitle|fUpper) != 0 && w.toks[units[k].t0].flags&fNum == 0
+	}
+	return false
 }
 
 // itemHead reports whether unit i is not the tail of another trade's name:
@@ -333,11 +358,12 @@ func (w *work) itemHead(i int) bool {
 	if prev.e >= 0 {
 		return true
 	}
-	return w.word(prev)&(wSkip|wStop|wPersonal) != 0 || w.toks[prev.t0].flags&fNum != 0
+	return w.word(prev)&(wSkip|wStop|wPersonal|wRankTitle) != 0 || w.toks[prev.t0].flags&fNum != 0
 }
 
 // itemStart reports whether unit i starts a sentence or list item, after
-// nothing but skip words ("I'm a", "proud") or "now".
+// nothing but skip words ("I'm a", "proud"), words of a police job title
+// ("Rural", "Team") or other words the rules know ("now", "Met").
 func (w *work) itemStart(i int) bool {
 	units := w.units
 	for k := i; ; k-- {
@@ -346,10 +372,10 @@ func (w *work) itemStart(i int) bool {
 		}
 		prev := &units[k-1]
 		if e := w.entry(prev); e != nil {
-			if e.kind != kCurrent {
+			if e.kind == kLookalike || e.kind == kMod || e.kind == kRole || e.kind == kNotPlace {
 				return false
 			}
-		} else if w.word(prev)&wSkip == 0 {
+		} else if w.word(prev)&(wSkip|wRankTitle) == 0 {
 			return false
 		}
 	}

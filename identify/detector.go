@@ -26,6 +26,8 @@ type Detector struct {
 	idA, idAn int32 // the articles "a" and "an", or -1
 	idNow     int32 // "now", or -1
 	idThe     int32 // "the", or -1
+	idAt      int32 // "at", or -1
+	idWith    int32 // "with", or -1
 
 	pool sync.Pool
 }

@@ -205,6 +205,11 @@ func TestBareRanks(t *testing.T) {
 		{"handle role a bio look-alike explains", Profile{Handle: "inspector_morse_fan", Bio: "Inspector Morse and Lewis on repeat. Oxford."}, notPolice("fan")},
 		{"ex-army sergeant", Profile{Bio: "Ex-army sergeant. Now a security guard."}, notPolice("")},
 		{"ex-army, now a rank", Profile{Bio: "Ex-army, now a PC. Colchester."}, serving("Essex Police", Officer)},
+		{"police job title before the rank", Profile{Bio: "Patrol sgt. Lincoln."}, serving("Lincolnshire Police", Officer)},
+		{"job title word starts the item", Profile{Bio: "Nights inspector, caffeine-dependent"}, serving("unknown", Officer)},
+		{"another employer", Profile{Bio: "Inspector at Ofwat. Water nerd."}, notPolice("")},
+		{"a town the rules lack", Profile{Bio: "Sergeant in Little Snoring"}, serving("unknown", Officer)},
+		{"special in a town", Profile{Bio: "Just a special in Luton"}, serving("Bedfordshire Police", Special)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)

@@ -375,7 +375,7 @@ var roleNames = map[string]Role{"officer": Officer, "special": Special, "pcso": 
 func (b *builder) identity(root *yaml.Node) error {
 	const file = IdentityFile
 	return fields(file, root, []string{"roles", "context", "serving", "current", "modifiers", "former",
-		"corporate", "personal", "durations", "lookalikes", "abroad", "discovery"}, func(k string, v *yaml.Node) error {
+		"corporate", "personal", "durations", "rank_titles", "lookalikes", "abroad", "discovery"}, func(k string, v *yaml.Node) error {
 		switch k {
 		case "roles":
 			return fields(file, v, []string{"officer", "special", "pcso", "staff", "unknown"}, func(role string, rv *yaml.Node) error {
@@ -414,6 +414,8 @@ func (b *builder) identity(root *yaml.Node) error {
 			return b.words(file, v, wPersonal)
 		case "durations":
 			return b.words(file, v, wDuration)
+		case "rank_titles":
+			return b.words(file, v, wRankTitle)
 		case "lookalikes":
 			return b.lookalikes(v)
 		case "abroad":
