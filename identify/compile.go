@@ -66,6 +66,7 @@ type entry struct {
 	role    Role
 	strong  bool
 	bare    bool // a bare rank: counts standing alone as a self-description
+	slang   bool // a bare word that is never a title before a name ("Bobby Moore")
 	caps    bool // written in capitals in the rules ("PC"): bare only in capitals
 	mod     modKind
 	dir     uint8
@@ -351,6 +352,7 @@ func (b *builder) finish(version string) *Detector {
 		idThe:     -1,
 		idAt:      -1,
 		idWith:    -1,
+		idTo:      -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
@@ -369,6 +371,9 @@ func (b *builder) finish(version string) *Detector {
 	}
 	if id, ok := b.vocab["with"]; ok {
 		d.idWith = id
+	}
+	if id, ok := b.vocab["to"]; ok {
+		d.idTo = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

@@ -309,7 +309,7 @@ func (w *work) bareOK(i int, f *facts) bool {
 	if u.field != fieldBio && u.field != fieldName {
 		return false // a handle runs words together: "ret_insp"
 	}
-	if u.field == fieldName && w.toks[u.t0].flags&(fTitle|fUpper) != 0 && int(u.t1) < len(w.toks) {
+	if u.field == fieldName && !w.entry(u).slang && w.toks[u.t0].flags&(fTitle|fUpper) != 0 && int(u.t1) < len(w.toks) {
 		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
 			next.flags&fTitle != 0 && next.id < 0 {
 			return true

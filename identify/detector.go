@@ -28,6 +28,7 @@ type Detector struct {
 	idThe     int32 // "the", or -1
 	idAt      int32 // "at", or -1
 	idWith    int32 // "with", or -1
+	idTo      int32 // "to", or -1
 
 	pool sync.Pool
 }
@@ -509,7 +510,9 @@ func (w *work) backward(ui int, st uint8) bool {
 		v := &units[k]
 		e := w.entry(v)
 		if e == nil {
-			if w.word(v)&wSkip != 0 && st == stFormer {
+			// "PC for 30 years until 2015": a former word reaches back
+			// over a length of service.
+			if st == stFormer && (w.word(v)&(wSkip|wDuration) != 0 || w.toks[v.t0].flags&fNum != 0) {
 				continue
 			}
 			break
@@ -611,6 +614,17 @@ func (w *work) ranges() {
 			w.forward(k+1, stFormer)
 		}
 		k++
+	}
+	// "PC from 1990 to 2020".
+	for k := 0; k+2 < len(units); k++ {
+		a, to, b := &units[k], &units[k+1], &units[k+2]
+		if a.field != b.field || to.field != a.field || to.flags&fHard != 0 || b.flags&fHard != 0 ||
+			!w.year(a) || !w.year(b) || to.e >= 0 || w.toks[to.t0].id != w.d.idTo || w.d.idTo < 0 {
+			continue
+		}
+		if !w.backward(k, stFormer) {
+			w.forward(k+2, stFormer)
+		}
 	}
 }
 

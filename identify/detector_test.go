@@ -210,6 +210,9 @@ func TestBareRanks(t *testing.T) {
 		{"another employer", Profile{Bio: "Inspector at Ofwat. Water nerd."}, notPolice("")},
 		{"a town the rules lack", Profile{Bio: "Sergeant in Little Snoring"}, serving("unknown", Officer)},
 		{"special in a town", Profile{Bio: "Just a special in Luton"}, serving("Bedfordshire Police", Special)},
+		{"slang standing alone", Profile{Bio: "Bobby. Nights. Coffee. Carlisle."}, serving("Cumbria Constabulary", Officer)},
+		{"slang is not a title", Profile{Name: "Bobby Okoro", Bio: "Electrician, Preston"}, notPolice("")},
+		{"control room job title", Profile{Bio: "Control room dispatcher, nights, two cats"}, serving("unknown", Staff)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
@@ -260,6 +263,9 @@ func TestFormerWithoutTheWord(t *testing.T) {
 		{"open range", Profile{Bio: "PC 2015-present, Essex Police"}, serving("Essex Police", Officer)},
 		{"now a higher rank", Profile{Bio: "PC for 8 years, now a sergeant in Leeds"}, serving("West Yorkshire Police", Officer)},
 		{"now without years", Profile{Bio: "Response PC, now a dad too! Stockport."}, serving("Greater Manchester Police", Officer)},
+		{"until a year", Profile{Bio: "Detective for 26 years until 2018. Allotment now."}, former(Officer)},
+		{"from a year to a year", Profile{Bio: "Special constable from 2005 to 2011"}, former(Special)},
+		{"to present", Profile{Bio: "PCSO from 2016 to present, Hartlepool"}, serving("Cleveland Police", PCSO)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)

@@ -379,8 +379,9 @@ func (b *builder) identity(root *yaml.Node) error {
 		switch k {
 		case "roles":
 			return fields(file, v, []string{"officer", "special", "pcso", "staff", "unknown"}, func(role string, rv *yaml.Node) error {
-				return fields(file, rv, []string{"strong", "bare", "weak"}, func(str string, pv *yaml.Node) error {
-					return b.list(file, pv, entry{kind: kRole, role: roleNames[role], strong: str == "strong", bare: str == "bare"})
+				return fields(file, rv, []string{"strong", "bare", "slang", "weak"}, func(str string, pv *yaml.Node) error {
+					return b.list(file, pv, entry{kind: kRole, role: roleNames[role], strong: str == "strong",
+						bare: str == "bare" || str == "slang", slang: str == "slang"})
 				})
 			})
 		case "context":
