@@ -25,10 +25,11 @@ const (
 	kPlace          // a town of a force area
 	kWeakPlace      // a town whose name is also a word, when capitalised
 	kAmbiguous      // a place shared by several areas: attributes nothing
+	kNotPlace       // a name with a place in it that says nothing about work ("Leeds United")
 )
 
 var kindNames = [...]string{"", "role", "context", "serving", "current", "modifier", "former", "corporate",
-	"look-alike", "abroad", "force alias", "weak force alias", "force handle", "place", "weak place", "ambiguous place"}
+	"look-alike", "abroad", "force alias", "weak force alias", "force handle", "place", "weak place", "ambiguous place", "not a place"}
 
 func (k kind) String() string { return kindNames[k] }
 
@@ -64,6 +65,9 @@ type entry struct {
 	kind    kind
 	role    Role
 	strong  bool
+	bare    bool // a bare rank: counts standing alone as a self-description
+	slang   bool // a bare word that is never a title before a name ("Bobby Moore")
+	caps    bool // written in capitals in the rules ("PC"): bare only in capitals
 	mod     modKind
 	dir     uint8
 	weight  int8
@@ -81,8 +85,11 @@ func (e *entry) describe(d *Detector) string {
 	switch e.kind {
 	case kRole:
 		s := "weak"
-		if e.strong {
+		switch {
+		case e.strong:
 			s = "strong"
+		case e.bare:
+			s = "bare"
 		}
 		return fmt.Sprintf("role %s (%s)", e.role, s)
 	case kMod:
@@ -101,6 +108,9 @@ func (e *entry) describe(d *Detector) string {
 type class struct {
 	name, reason string
 	override     bool
+	// keepsRanks: the class's phrases do not give a bare rank another
+	// sense ("Sergeant. Leeds United fan."), so they do not stop one.
+	keepsRanks bool
 }
 
 // Word flags: word lists that are not phrases.
@@ -111,6 +121,10 @@ const (
 	wUnit
 	wQualifier
 	wCode
+	wClub      // after a place, makes it a club: "Everton fan", "Bolton FC"
+	wDuration  // "years": with "now ..." after a role, the role is over
+	wPlaceTail // after a club's name, shows it is the place: "Leicester City centre"
+	wRankTitle // before a bare rank, part of a police job title: "Neighbourhood Sgt"
 )
 
 // numWord stands for any number in a phrase; wildNum is its edge label.
@@ -204,6 +218,9 @@ func (b *builder) phrase(file string, p posString, e entry) error {
 		return &RuleError{file, p.line, fmt.Sprintf("%q: a phrase needs a word besides <n>", p.s)}
 	}
 	e.text, e.file, e.line = p.s, file, p.line
+	if e.kind == kRole && e.bare {
+		e.caps = isCapitals(p.s)
+	}
 	if e.weak != "" {
 		e.caseReq = caseTitle
 		if isCapitals(e.weak) {
@@ -239,6 +256,24 @@ func (b *builder) phrase(file string, p posString, e entry) error {
 		if _, ok := b.keys[j]; !ok {
 			b.insert([]string{j}, idx)
 			b.keys[j] = keyDef{entry: idx, joined: true}
+		}
+		// Text drops a possessive 's ("King's Lynn" reads "king lynn"), so
+		// a place written without the apostrophe ("Kings Lynn") also
+		// matches it.
+		switch e.kind {
+		case kPlace, kWeakPlace, kAlias, kAmbiguous, kNotPlace:
+			for k, w := range words {
+				if len(w) < 4 || w[len(w)-1] != 's' || w[len(w)-2] == 's' {
+					continue
+				}
+				v := append([]string(nil), words...)
+				v[k] = w[:len(w)-1]
+				vk := strings.Join(v, " ")
+				if _, ok := b.keys[vk]; !ok {
+					b.insert(v, idx)
+					b.keys[vk] = keyDef{entry: idx, joined: true}
+				}
+			}
 		}
 	}
 	return nil
@@ -313,12 +348,32 @@ func (b *builder) finish(version string) *Detector {
 		rootNum:   -1,
 		idA:       -1,
 		idAn:      -1,
+		idNow:     -1,
+		idThe:     -1,
+		idAt:      -1,
+		idWith:    -1,
+		idTo:      -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
 	}
 	if id, ok := b.vocab["an"]; ok {
 		d.idAn = id
+	}
+	if id, ok := b.vocab["now"]; ok {
+		d.idNow = id
+	}
+	if id, ok := b.vocab["the"]; ok {
+		d.idThe = id
+	}
+	if id, ok := b.vocab["at"]; ok {
+		d.idAt = id
+	}
+	if id, ok := b.vocab["with"]; ok {
+		d.idWith = id
+	}
+	if id, ok := b.vocab["to"]; ok {
+		d.idTo = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

@@ -22,6 +22,11 @@ type facts struct {
 	formerClaim int  // a phrase that says former police on its own, or -1
 	formerProf  int  // a profile-wide former phrase or dangling modifier, or -1
 	formerForce int  // a force they were in, or -1
+	// sense: a look-alike of their own that gives a bare rank another
+	// sense ("Sergeant, Royal Marines", "Superintendent pharmacist"), or a
+	// police word from abroad; senseBefore: one they had ("ex-army
+	// sergeant"), which a rank held now overrides ("ex-army, now a PC").
+	sense, senseBefore bool
 }
 
 func (d *Detector) decide(w *work, p Profile, lines *[]string) Result {
@@ -64,7 +69,16 @@ func (w *work) facts() facts {
 		case kAbroad:
 			f.police = true
 			if u.state == stSelf {
-				f.context, f.abroadTerm = true, true
+				f.context, f.abroadTerm, f.sense = true, true, true
+			}
+		case kLookalike:
+			if !d.classes[e.class].keepsRanks {
+				switch u.state {
+				case stSelf:
+					f.sense = true
+				case stFormer:
+					f.senseBefore = true
+				}
 			}
 		case kAlias, kHandle:
 			f.police, f.anyForce = true, true
@@ -153,6 +167,15 @@ func (w *work) facts() facts {
 	if !f.police {
 		f.formerProf = -1
 	}
+	// The bio says more than a handle: "DC in the Met" is not undone by a
+	// handle "met_dc_rtd_dad" that echoes a relative's retirement.
+	if f.selfRole >= 0 && units[f.selfRole].field == fieldBio && f.formerRole >= 0 && units[f.formerRole].field != fieldBio {
+		f.formerRole = -1
+	}
+	// "30 yrs in the job. Now I just walk the dog."
+	if w.movedAt >= 0 && f.police && f.formerProf < 0 {
+		f.formerProf = int(w.movedAt)
+	}
 	return f
 }
 
@@ -207,6 +230,16 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		return true
 	}
 	first := &w.toks[u.t0]
+	if e.bare && !f.sense && (!f.senseBefore || u.current) && (!e.caps || w.capitals(u)) && w.bareOK(i, f) {
+		return true
+	}
+	// "30 years a bobby, now a full-time grandad", "Sergeant 1990-2020":
+	// a rank with a length of service; "Retired sergeant.": a bare rank
+	// held formerly, standing as the item.
+	if (e.bare || e.role == Officer) && u.state == stFormer && u.by >= 0 && !f.sense && !f.senseBefore &&
+		(w.units[u.by].moved || w.year(&w.units[u.by]) || e.bare && w.itemEnd(i) && w.itemHead(i) && u.field != fieldHandle) {
+		return true
+	}
 	// "PC Smith" as a display name: a rank and a surname.
 	if u.field == fieldName && first.flags&fUpper != 0 && int(u.t1) < len(w.toks) {
 		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
@@ -225,12 +258,12 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	// held formerly ("Retired Inspector, Preston"), one standing alone as
 	// an item ("Cop. Dad. Bradford.") or one with an article ("just a
 	// bobby").
-	if first.flags&fUpper != 0 || u.state == stFormer {
+	if first.flags&fUpper != 0 && w.itemEnd(i) || u.state == stFormer {
 		return true
 	}
 	// Standing alone or after an article, only a rank: "Analyst. Leeds."
-	// says nothing about the police.
-	if e.role != Officer {
+	// says nothing about the police. "Special in Reading" does.
+	if e.role != Officer && e.role != Special {
 		return false
 	}
 	// "Cop in Leeds": a rank, then in or at a town of a force area.
@@ -250,6 +283,124 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		}
 	}
 	return false
+}
+
+// capitals reports whether every word of unit u is in capitals.
+func (w *work) capitals(u *unit) bool {
+	for t := u.t0; t < u.t1; t++ {
+		if w.toks[t].flags&fUpper == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// bareOK: a bare rank ("Sergeant", "DC", "999 call handler") counts when
+// it is how the owner describes themselves, not part of another name:
+// a title before a surname in the display name ("Inspector Rowe"); or an
+// item of its own ("Sergeant · rugby · dogs", "Dad, sergeant, runner")
+// or followed only by what places it ("DC in the public protection
+// unit"); or anywhere with a town of a force area, unless another name
+// follows it ("Sergeant Pepper", "SC Freiburg", "Superintendent
+// pharmacist").
+func (w *work) bareOK(i int, f *facts) bool {
+	units := w.units
+	u := &units[i]
+	if u.field != fieldBio && u.field != fieldName {
+		return false // a handle runs words together: "ret_insp"
+	}
+	if u.field == fieldName && !w.entry(u).slang && w.toks[u.t0].flags&(fTitle|fUpper) != 0 && int(u.t1) < len(w.toks) {
+		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
+			next.flags&fTitle != 0 && next.id < 0 {
+			return true
+		}
+	}
+	if !w.itemEnd(i) || !w.itemHead(i) || w.employer(i) {
+		return false
+	}
+	return f.ukPlace || w.itemStart(i)
+}
+
+// employer reports whether a bare rank is someone else's job title:
+// "Inspector at the Health and Safety Executive", "Superintendent with
+// Acme": "at" or "with", then a name the rules do not know. "Sergeant in
+// Wigton" is a town the rules lack, not an employer.
+func (w *work) employer(i int) bool {
+	units := w.units
+	k := i + 1
+	if k >= len(units) || units[k].field != units[i].field || units[k].flags&(fHard|fSoft) != 0 || units[k].e >= 0 {
+		return false
+	}
+	if id := w.toks[units[k].t0].id; id < 0 || (id != w.d.idAt && id != w.d.idWith) {
+		return false
+	}
+	for k++; k < len(units) && units[k].field == units[i].field && units[k].flags&(fHard|fSoft) == 0; k++ {
+		if units[k].e >= 0 {
+			return false
+		}
+		if w.word(&units[k])&wSkip != 0 {
+			continue
+		}
+		return w.toks[units[k].t0].flags&(fTitle|fUpper) != 0 && w.toks[units[k].t0].flags&fNum == 0
+	}
+	return false
+}
+
+// itemHead reports whether unit i is not the tail of another trade's name:
+// "gas safety inspector", "building control inspector" and "site
+// superintendent" put an unknown word right before the rank.
+func (w *work) itemHead(i int) bool {
+	units := w.units
+	if i == 0 || units[i-1].field != units[i].field || units[i].flags&(fHard|fSoft) != 0 {
+		return true
+	}
+	prev := &units[i-1]
+	if prev.e >= 0 {
+		return true
+	}
+	return w.word(prev)&(wSkip|wStop|wPersonal|wRankTitle) != 0 || w.toks[prev.t0].flags&fNum != 0
+}
+
+// itemStart reports whether unit i starts a sentence or list item, after
+// nothing but skip words ("I'm a", "proud"), words of a police job title
+// ("Rural", "Team") or other words the rules know ("now", "Met").
+func (w *work) itemStart(i int) bool {
+	units := w.units
+	for k := i; ; k-- {
+		if units[k].flags&(fHard|fSoft) != 0 || k == 0 || units[k-1].field != units[i].field {
+			return true
+		}
+		prev := &units[k-1]
+		if e := w.entry(prev); e != nil {
+			if e.kind == kLookalike || e.kind == kMod || e.kind == kRole || e.kind == kNotPlace {
+				return false
+			}
+		} else if w.word(prev)&(wSkip|wRankTitle) == 0 {
+			return false
+		}
+	}
+}
+
+// itemEnd reports whether unit i ends its item, or what follows it is
+// something the rules know ("Sergeant in Leeds", "DC, CID") or a word in
+// lower case ("Sergeant living in Leeds") rather than another name
+// ("Sergeant Pepper", "SC Braga") or a number ("COP28").
+func (w *work) itemEnd(i int) bool {
+	units := w.units
+	if i+1 >= len(units) {
+		return true
+	}
+	next := &units[i+1]
+	if next.field != units[i].field || next.flags&(fHard|fSoft) != 0 {
+		return true
+	}
+	if e := w.entry(next); e != nil {
+		return e.kind != kLookalike && e.kind != kNotPlace
+	}
+	if w.word(next)&(wSkip|wStop|wPersonal) != 0 {
+		return true
+	}
+	return next.flags&(fTitle|fUpper|fNum) == 0
 }
 
 func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
@@ -410,7 +561,7 @@ func (w *work) vote(f *facts) (best int, explicit bool) {
 				w.expl[e.force] = true
 			}
 		case kPlace, kWeakPlace:
-			if w.qualified(i) || (code && u.field == fieldLocation && !d.forces[e.force].Abroad) {
+			if w.qualified(i) || (code && u.field == fieldLocation && !d.forces[e.force].Abroad) || w.notWhere(i) {
 				continue
 			}
 			switch u.field {
@@ -479,6 +630,38 @@ func (w *work) qualified(i int) bool {
 	return false
 }
 
+// notWhere reports whether place unit i names something other than where
+// someone works: a club ("Everton fan", "Bolton Wanderers"), or a first
+// name or surname in the display name ("Barry Hughes", "Sam Preston").
+func (w *work) notWhere(i int) bool {
+	units := w.units
+	u := &units[i]
+	if i+1 < len(units) {
+		if n := &units[i+1]; n.field == u.field && n.flags&(fHard|fSoft) == 0 {
+			if id := w.toks[n.t0].id; id >= 0 && w.d.wordFlags[id]&wClub != 0 {
+				return true
+			}
+		}
+	}
+	if u.field != fieldName {
+		return false
+	}
+	name := func(t *tok) bool {
+		return t.field == fieldName && t.id < 0 && t.flags&fTitle != 0 && t.flags&fUpper == 0
+	}
+	if int(u.t1) < len(w.toks) {
+		if t := &w.toks[u.t1]; name(t) && t.flags&(fHard|fSoft) == 0 {
+			return true
+		}
+	}
+	if u.t0 > 0 {
+		if t := &w.toks[u.t0-1]; name(t) && w.toks[u.t0].flags&(fHard|fSoft) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // locationCode reports a location ending in a US, Canadian or Australian
 // state code after a comma ("Boston, MA").
 func (w *work) locationCode() bool {
@@ -541,6 +724,7 @@ func (w *work) corporate(p Profile) bool {
 		w.ev = append(w.ev, -1-int32(fieldBio))
 	}
 	nameRole, nameWord := false, false
+	official, named := false, false
 	for i := range w.units {
 		u := &w.units[i]
 		if u.field != fieldBio && u.field != fieldName {
@@ -549,7 +733,11 @@ func (w *work) corporate(p Profile) bool {
 		e := w.entry(u)
 		if e != nil && e.kind == kCorporate {
 			score += int(e.weight)
+			official = official || e.weight >= 3
 			w.ev = append(w.ev, int32(i))
+		}
+		if e != nil && (e.kind == kAlias || e.kind == kHandle) && u.state == stSelf {
+			named = true
 		}
 		for t := u.t0; t < u.t1; t++ {
 			if id := w.toks[t].id; id >= 0 && d.wordFlags[id]&wPersonal != 0 && u.field == fieldBio {
@@ -571,18 +759,22 @@ func (w *work) corporate(p Profile) bool {
 	case nameWord:
 		personal++
 	}
-	// An account that calls itself a detective constable is a person's.
+	// An account that calls itself a detective constable is a person's;
+	// "the force control room of ..." names a place, not a person.
 	for i := range w.units {
 		u := &w.units[i]
 		if u.field == fieldBio && u.state == stSelf {
-			if e := w.entry(u); e != nil && e.kind == kRole {
+			if e := w.entry(u); e != nil && e.kind == kRole && !(u.t0 > 0 && w.toks[u.t0-1].id == d.idThe && d.idThe >= 0 &&
+				w.toks[u.t0-1].field == u.field && u.flags&(fHard|fSoft) == 0) {
 				personal++
 				break
 			}
 		}
 	}
 	// A handle like "wmp_30" alone is not enough: it takes two signs.
-	if score >= 4 && personal == 0 || score >= 6 && personal <= 2 {
+	// "Official account of the Kent Police Rural Task Force": official
+	// wording and a force, nobody's name or role.
+	if score >= 4 && personal == 0 || score >= 6 && personal <= 2 || official && named && personal == 0 {
 		return true
 	}
 	w.ev = w.ev[:at]

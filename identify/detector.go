@@ -24,6 +24,11 @@ type Detector struct {
 	search    []string
 	byName    map[string]int32
 	idA, idAn int32 // the articles "a" and "an", or -1
+	idNow     int32 // "now", or -1
+	idThe     int32 // "the", or -1
+	idAt      int32 // "at", or -1
+	idWith    int32 // "with", or -1
+	idTo      int32 // "to", or -1
 
 	pool sync.Pool
 }
@@ -85,6 +90,7 @@ type unit struct {
 	state   uint8
 	current bool
 	used    bool // a modifier that reached something
+	moved   bool // a "now" followed by something that is not police ("now a grandad")
 }
 
 type work struct {
@@ -100,6 +106,7 @@ type work struct {
 	echo    []int32 // per entry: a bio unit that changed its state, or -1
 	touched []int32
 	texts   [nFields]string
+	movedAt int32 // the "now" of a profile that moved on, or -1
 	memo    uint64
 	segBuf  [8]int32
 }
@@ -164,6 +171,7 @@ func capText(s string, n int) string {
 
 func (d *Detector) prepare(w *work, p Profile) {
 	w.toks, w.units, w.ev = w.toks[:0], w.units[:0], w.ev[:0]
+	w.movedAt = -1
 	w.texts = [nFields]string{
 		capText(p.Bio, maxBio),
 		capText(p.Name, maxField),
@@ -349,7 +357,9 @@ func (d *Detector) match(w *work) {
 	toks := w.toks
 	for i := 0; i < len(toks); {
 		best, end := int32(-1), i+1
+		shorter, shorterEnd := int32(-1), i+1
 		node := int32(0)
+		comma := false
 		for j := i; j < len(toks); j++ {
 			if j > i && (toks[j].flags&fHard != 0 || toks[j].field != toks[i].field) {
 				break
@@ -357,8 +367,19 @@ func (d *Detector) match(w *work) {
 			if node = d.step(node, &toks[j]); node < 0 {
 				break
 			}
-			if e := d.term[node]; e >= 0 && d.caseOK(e, toks[i:j+1]) {
+			comma = comma || j > i && toks[j].flags&fComma != 0
+			// "Nurse for 10 years, police officer for 2" is not "10 years police".
+			if e := d.term[node]; e >= 0 && d.caseOK(e, toks[i:j+1]) && !(comma && d.entries[e].kind == kFormer) {
+				if best < 0 || d.entries[best].kind != kNotPlace {
+					shorter, shorterEnd = best, end
+				}
 				best, end = e, j+1
+			}
+		}
+		// "Leicester City centre" is the place, not the club.
+		if best >= 0 && d.entries[best].kind == kNotPlace && end < len(toks) {
+			if t := &toks[end]; t.field == toks[i].field && t.flags&(fHard|fSoft) == 0 && t.id >= 0 && d.wordFlags[t.id]&wPlaceTail != 0 {
+				best, end = shorter, shorterEnd
 			}
 		}
 		w.units = append(w.units, unit{e: best, t0: int32(i), t1: int32(end), by: -1, field: toks[i].field, flags: toks[i].flags})
@@ -415,7 +436,7 @@ func (w *work) setState(k int, st uint8, by int) {
 // a police word or a force.
 func subject(k kind) bool {
 	switch k {
-	case kRole, kContext, kAlias, kWeakAlias, kHandle, kAbroad:
+	case kRole, kContext, kAlias, kWeakAlias, kHandle, kAbroad, kLookalike:
 		return true
 	}
 	return false
@@ -434,7 +455,9 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 		e := w.entry(v)
 		if e == nil {
 			f := w.word(v)
-			if f&wSkip != 0 {
+			// "Recruiting detectives and police staff": the people a
+			// business serves come in lists.
+			if f&wSkip != 0 || attached && st == stOther && f&wStop != 0 && w.clients(ui) {
 				continue
 			}
 			consumed = !attached && f&wStop == 0
@@ -463,6 +486,13 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 	return
 }
 
+// clients reports whether unit ui is a clients modifier ("recruiting",
+// "training").
+func (w *work) clients(ui int) bool {
+	e := w.entry(&w.units[ui])
+	return e != nil && e.kind == kMod && e.mod == mClients
+}
+
 // backward applies a modifier written after its subject: "PC (retired)",
 // "copper's wife". A former modifier may cross a comma or bracket; a family
 // word must touch its subject.
@@ -480,7 +510,9 @@ func (w *work) backward(ui int, st uint8) bool {
 		v := &units[k]
 		e := w.entry(v)
 		if e == nil {
-			if w.word(v)&wSkip != 0 && st == stFormer {
+			// "PC for 30 years until 2015": a former word reaches back
+			// over a length of service.
+			if st == stFormer && (w.word(v)&(wSkip|wDuration) != 0 || w.toks[v.t0].flags&fNum != 0) {
 				continue
 			}
 			break
@@ -498,9 +530,12 @@ func (w *work) backward(ui int, st uint8) bool {
 	return attached
 }
 
-// markCurrent marks the role after a "now" or "serving" as held now.
+// markCurrent marks the role after a "now" or "serving" as held now. A
+// "now" followed by something that is not police ("now a full-time
+// grandad", "now teaching") is marked moved.
 func (w *work) markCurrent(ui int) {
 	units := w.units
+	now := w.toks[units[ui].t0].id == w.d.idNow && w.d.idNow >= 0
 	for k := ui + 1; k < len(units) && k <= ui+4; k++ {
 		v := &units[k]
 		if v.field != units[ui].field || v.flags&fHard != 0 {
@@ -511,6 +546,7 @@ func (w *work) markCurrent(ui int) {
 			if w.word(v)&wSkip != 0 {
 				continue
 			}
+			units[ui].moved = now
 			return
 		}
 		switch e.kind {
@@ -519,7 +555,104 @@ func (w *work) markCurrent(ui int) {
 			return
 		case kAlias, kWeakAlias, kHandle, kPlace, kWeakPlace, kContext, kServing, kCurrent:
 			continue
+		case kLookalike, kMod:
+			units[ui].moved = now
 		}
+		return
+	}
+}
+
+// questions: a role asked about is not claimed ("Work in policing? Our app
+// saves you hours", "Are you a special constable?").
+func (w *work) questions() {
+	for ui := range w.units {
+		u := &w.units[ui]
+		if u.e < 0 || w.d.entries[u.e].kind != kRole || u.state != stSelf {
+			continue
+		}
+		end := w.toks[u.t1-1].end
+		rest := strings.TrimLeft(w.texts[u.field][end:], " ")
+		if strings.HasPrefix(rest, "?") {
+			u.state = stOther
+		}
+	}
+}
+
+// year reports whether unit u is a year alone ("1992").
+func (w *work) year(u *unit) bool {
+	return u.e < 0 && u.t1-u.t0 == 1 && w.yearTok(&w.toks[u.t0])
+}
+
+func (w *work) yearTok(t *tok) bool {
+	if t.flags&fNum == 0 || t.end-t.start != 4 {
+		return false
+	}
+	y := w.texts[t.field][t.start:t.end]
+	return y >= "1950" && y <= "2099"
+}
+
+// ranges marks what a closed range of years follows or precedes as held
+// formerly: "Police officer 1992-2022", "Special constable (2008 - 2015)".
+// "2015-present" is not closed.
+func (w *work) ranges() {
+	units := w.units
+	for k := 0; k+1 < len(units); k++ {
+		a, b := &units[k], &units[k+1]
+		if a.field != b.field || b.flags&fHard != 0 || !w.year(b) {
+			continue
+		}
+		// "PCSO 2010-2018" reads "PCSO 2010" as a collar number first.
+		if e := w.entry(a); e != nil && e.kind == kRole && a.t1-a.t0 > 1 && w.yearTok(&w.toks[a.t1-1]) {
+			w.setState(k, stFormer, k+1)
+			k++
+			continue
+		}
+		if !w.year(a) {
+			continue
+		}
+		if !w.backward(k, stFormer) {
+			w.forward(k+1, stFormer)
+		}
+		k++
+	}
+	// "PC from 1990 to 2020".
+	for k := 0; k+2 < len(units); k++ {
+		a, to, b := &units[k], &units[k+1], &units[k+2]
+		if a.field != b.field || to.field != a.field || to.flags&fHard != 0 || b.flags&fHard != 0 ||
+			!w.year(a) || !w.year(b) || to.e >= 0 || w.toks[to.t0].id != w.d.idTo || w.d.idTo < 0 {
+			continue
+		}
+		if !w.backward(k, stFormer) {
+			w.forward(k+2, stFormer)
+		}
+	}
+}
+
+// movedOn applies "N years a bobby, now a full-time grandad": a "now"
+// followed by something that is not police, after a length of service
+// ("years"), makes the owner's roles and police words before it former.
+func (w *work) movedOn() {
+	units := w.units
+	for mv := range units {
+		if !units[mv].moved {
+			continue
+		}
+		years := false
+		for t := units[mv].t0 - 1; t >= 0 && w.toks[t].field == units[mv].field; t-- {
+			if id := w.toks[t].id; id >= 0 && w.d.wordFlags[id]&wDuration != 0 {
+				years = true
+				break
+			}
+		}
+		if !years {
+			continue
+		}
+		for k := mv - 1; k >= 0 && units[k].field == units[mv].field; k-- {
+			if e := w.entry(&units[k]); e != nil && (e.kind == kRole || e.kind == kContext) && units[k].state == stSelf && !units[k].current {
+				w.setState(k, stFormer, mv)
+			}
+		}
+		w.movedAt = int32(mv)
 		return
 	}
 }
@@ -557,6 +690,9 @@ func (w *work) modify() {
 			w.markCurrent(ui)
 		}
 	}
+	w.ranges()
+	w.movedOn()
+	w.questions()
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.
 	w.touched = w.touched[:0]
@@ -578,5 +714,26 @@ func (w *work) modify() {
 	}
 	for _, e := range w.touched {
 		w.echo[e] = -1
+	}
+	// A role in the handle or name that is a word of a look-alike in the
+	// bio means what the bio means: "detective_fic" of "Detective fiction
+	// fan".
+	for ui := range w.units {
+		u := &w.units[ui]
+		if u.field == fieldBio || u.state != stSelf || u.e < 0 || w.d.entries[u.e].kind != kRole {
+			continue
+		}
+		id := w.toks[u.t0].id
+		for k := range w.units {
+			v := &w.units[k]
+			if v.field != fieldBio || v.e < 0 || w.d.entries[v.e].kind != kLookalike {
+				continue
+			}
+			for t := v.t0; t < v.t1; t++ {
+				if w.toks[t].id == id {
+					u.state, u.by = stOther, int32(k)
+				}
+			}
+		}
 	}
 }

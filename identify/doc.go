@@ -14,12 +14,19 @@
 // (case, accents, fancy Unicode letters, camelCase and collar numbers such
 // as "PC1234") and matched longest phrase first. Modifiers then change what
 // follows or precedes them: a former officer, a family member's role, an
-// aspiring applicant, a denial. The decision takes, in order: parody and
-// disclaimers, police abroad, corporate accounts, a role the owner claims now,
-// a role they held, and otherwise the look-alike class that explains the
-// profile. A force is attributed by aliases and handles before places, and
-// the location field before the bio; a place shared by several areas
-// attributes nothing alone.
+// aspiring applicant, a denial; a closed range of years ("PCSO 2010-2018")
+// or a length of service followed by "now" and something else ("30 years
+// a bobby, now a full-time grandad") makes a role former, and a role asked
+// about ("Police officer? Try our app") is not claimed. A bare rank
+// ("Sergeant", "DC", "999 call handler") counts when it stands as the
+// owner's self-description and no look-alike gives it another sense
+// ("Sergeant, Royal Engineers", "Sergeant Pepper"). The decision takes, in
+// order: parody and disclaimers, police abroad, corporate accounts, a role
+// the owner claims now, a role they held, and otherwise the look-alike
+// class that explains the profile. A force is attributed by aliases and
+// handles before places, and the location field before the bio; a place
+// shared by several areas, a club ("Leeds United fan"), a demonym and a
+// place that is part of a person's name attribute nothing.
 //
 // A Detector is immutable after Load and safe for concurrent use; scratch
 // space comes from a sync.Pool, so Identify makes one allocation (the

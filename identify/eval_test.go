@@ -149,3 +149,12 @@ func TestHeldOut2Targets(t *testing.T) { checkTargets(t, "../testdata/identify/t
 // TestHeldOut3Targets: the third held-out set, written after the last rule
 // change and committed before its first run.
 func TestHeldOut3Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test3.jsonl") }
+
+// TestHeldOut4Targets: the fourth held-out set, written before the changes
+// that made the rules generalise to bare ranks, "works in policing", force
+// abbreviations and look-alikes with ranks (testdata/identify/README.md).
+func TestHeldOut4Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test4.jsonl") }
+
+// TestHeldOut5Targets: the fifth held-out set, written after the changes
+// test4 informed and committed before its first run.
+func TestHeldOut5Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test5.jsonl") }

@@ -204,12 +204,19 @@ var codeRE = regexp.MustCompile(`^[A-Z]{2,3}$`)
 
 func (b *builder) forces(root *yaml.Node) error {
 	const file = ForcesFile
-	var list, amb *yaml.Node
-	err := fields(file, root, []string{"forces", "ambiguous_places"}, func(k string, v *yaml.Node) error {
-		if k == "forces" {
+	var list, amb, notPlaces, clubs, tails *yaml.Node
+	err := fields(file, root, []string{"forces", "ambiguous_places", "not_places", "club_words", "place_words"}, func(k string, v *yaml.Node) error {
+		switch k {
+		case "forces":
 			list = v
-		} else {
+		case "ambiguous_places":
 			amb = v
+		case "not_places":
+			notPlaces = v
+		case "club_words":
+			clubs = v
+		default:
+			tails = v
 		}
 		return nil
 	})
@@ -233,6 +240,21 @@ func (b *builder) forces(root *yaml.Node) error {
 			if err := b.phrase(file, p, entry{kind: kAmbiguous, force: -1, weak: p.s}); err != nil {
 				return err
 			}
+		}
+	}
+	if notPlaces != nil {
+		if err := b.list(file, notPlaces, entry{kind: kNotPlace, force: -1}); err != nil {
+			return err
+		}
+	}
+	if clubs != nil {
+		if err := b.words(file, clubs, wClub); err != nil {
+			return err
+		}
+	}
+	if tails != nil {
+		if err := b.words(file, tails, wPlaceTail); err != nil {
+			return err
 		}
 	}
 	names := map[string]int{}
@@ -353,12 +375,13 @@ var roleNames = map[string]Role{"officer": Officer, "special": Special, "pcso": 
 func (b *builder) identity(root *yaml.Node) error {
 	const file = IdentityFile
 	return fields(file, root, []string{"roles", "context", "serving", "current", "modifiers", "former",
-		"corporate", "personal", "lookalikes", "abroad", "discovery"}, func(k string, v *yaml.Node) error {
+		"corporate", "personal", "durations", "rank_titles", "lookalikes", "abroad", "discovery"}, func(k string, v *yaml.Node) error {
 		switch k {
 		case "roles":
 			return fields(file, v, []string{"officer", "special", "pcso", "staff", "unknown"}, func(role string, rv *yaml.Node) error {
-				return fields(file, rv, []string{"strong", "weak"}, func(str string, pv *yaml.Node) error {
-					return b.list(file, pv, entry{kind: kRole, role: roleNames[role], strong: str == "strong"})
+				return fields(file, rv, []string{"strong", "bare", "slang", "weak"}, func(str string, pv *yaml.Node) error {
+					return b.list(file, pv, entry{kind: kRole, role: roleNames[role], strong: str == "strong",
+						bare: str == "bare" || str == "slang", slang: str == "slang"})
 				})
 			})
 		case "context":
@@ -390,6 +413,10 @@ func (b *builder) identity(root *yaml.Node) error {
 			})
 		case "personal":
 			return b.words(file, v, wPersonal)
+		case "durations":
+			return b.words(file, v, wDuration)
+		case "rank_titles":
+			return b.words(file, v, wRankTitle)
 		case "lookalikes":
 			return b.lookalikes(v)
 		case "abroad":
@@ -476,9 +503,11 @@ func (b *builder) lookalikes(n *yaml.Node) error {
 	for _, cn := range n.Content {
 		var c class
 		var phrases *yaml.Node
-		err := fields(file, cn, []string{"class", "reason", "override", "phrases"}, func(k string, v *yaml.Node) error {
+		err := fields(file, cn, []string{"class", "reason", "override", "keeps_ranks", "phrases"}, func(k string, v *yaml.Node) error {
 			var err error
 			switch k {
+			case "keeps_ranks":
+				c.keepsRanks, err = boolean(file, v)
 			case "class":
 				c.name, err = scalar(file, v)
 			case "reason":

@@ -15,6 +15,7 @@ const (
 	fSoft                    // a comma, bracket or slash comes before it
 	fJoin                    // a hyphen or camelCase joins it to the previous token
 	fPoss                    // the previous word had a possessive 's ("copper's wife")
+	fComma                   // a comma comes before it (with fSoft)
 )
 
 // word is one normalised word of a text: lowercase ASCII where the text
@@ -108,6 +109,9 @@ func (s *scanner) scan(text string, out sink) {
 			case c == '.' || c == '!' || c == '?' || c == ';' || c == '|' || c == '\n' || c == '\r' || c == '\t':
 				flush(int32(i))
 				s.brk |= fHard
+			case c == ',':
+				flush(int32(i))
+				s.brk |= fSoft | fComma
 			default:
 				flush(int32(i))
 				s.brk |= fSoft

@@ -187,6 +187,7 @@ sites:
     delay: 0s
     random_delay: 0s
     parallelism: 8
+    max_depth: 100       # search pages of 10: up to 1,000 results a query, as real sites cap
     # The simulated world's clock is not the wall's: read everything it has.
     horizon: 87600h
 
