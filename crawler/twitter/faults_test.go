@@ -13,9 +13,13 @@ import (
 // faultEnv is the fixture with one fault rule and settings that keep each
 // fault quick: short request timeout, 1 MiB body cap, 3 attempts.
 func faultEnv(t *testing.T, rules ...faketwitter.Rule) *env {
+	// The timeout must be long enough that an ordinary request never hits
+	// it on a loaded CI machine under -race (a timed-out healthy request
+	// uses up a fault rule's skip count and a retry), and short enough
+	// that the hang fault costs little.
 	return fixtureEnv(t, faketwitter.Options{Faults: faketwitter.Faults{Seed: 1, Rules: rules, Latency: time.Millisecond,
-		HangFor: 5 * time.Second, OversizeBytes: 4 << 20}}, func(c *Config) {
-		c.RequestTimeout = 150 * time.Millisecond
+		HangFor: 4 * time.Second, OversizeBytes: 4 << 20}}, func(c *Config) {
+		c.RequestTimeout = time.Second
 		c.MaxBodyBytes = 1 << 20
 	})
 }
