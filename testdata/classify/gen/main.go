@@ -6,7 +6,8 @@
 //
 // Every template of negatives.go and positives.go is expanded several times
 // with slot fillers from slots.go (seeded: the same source gives the same
-// files). The split is by template, not by post: a template whose name
+// files). The stance frames of stance.go follow with their own seed and are
+// written in many voices (voice.go). The split is by template, not by post: a template whose name
 // hashes to 0 mod 4 goes wholly to the test file, so the test figures
 // measure posts whose wording the model never saw, not new slot fillers in
 // a familiar sentence.

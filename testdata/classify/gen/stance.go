@@ -293,7 +293,7 @@ var stanceSlots = map[string][]string{
 		"my mate at Amazon", "a trainee at Aldi", "the lad who parks cars at the hospital", "a bin man",
 		"a barista", "my nephew on his apprenticeship"},
 	"pay_cmp_place": {"Tesco", "Aldi", "the garden centre", "the leisure centre", "a vet's", "the bank"},
-	"money": {"£80k", "half a million", "£200,000", "a small fortune", "£40k", "millions"},
+	"money":         {"£80k", "half a million", "£200,000", "a small fortune", "£40k", "millions"},
 	"rank": {"inspector", "sergeant", "skipper", "DI", "DS", "chief inspector", "superintendent", "duty inspector",
 		"custody sergeant", "team leader"},
 	"crime_case": {"the post office job", "the stabbing on {street}", "the {place} robbery", "the hit and run on {street}",
