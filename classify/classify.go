@@ -395,16 +395,12 @@ func (c *Classifier) run(w *work, text string) {
 		}
 		w.rule[h.cat] = 1 - (1-w.rule[h.cat])*(1-h.w)
 		w.support[h.cat] = math.Max(w.support[h.cat], h.w)
-		slot := rs.groups[h.group].slot
-		dup := false
-		for _, g := range w.groups {
-			if g == slot {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			w.groups = append(w.groups, slot)
+		w.addSlot(rs.groups[h.group].slot)
+		// the context rules that changed the hit are features too: the
+		// model learns how far "judged with contempt" or "condemning"
+		// can be trusted
+		for _, ri := range w.applied[h.ctxFrom:h.ctxTo] {
+			w.addSlot(rs.ctx[ri].slot)
 		}
 	}
 	// context rules that also speak to the model: a cue anywhere in the
@@ -445,6 +441,16 @@ func (c *Classifier) run(w *work, text string) {
 	for ci := 0; ci < 4; ci++ {
 		w.z[ci] = c.bias[ci] + float64(z[ci]*c.scale[ci])
 	}
+}
+
+// addSlot adds a rule feature slot once.
+func (w *work) addSlot(slot uint32) {
+	for _, g := range w.groups {
+		if g == slot {
+			return
+		}
+	}
+	w.groups = append(w.groups, slot)
 }
 
 // maxMatches caps the rule hits and the context cues looked at in one

@@ -8,7 +8,7 @@ import "math"
 // costs one cache line per feature rather than four.
 //
 // FeatureSpec names the space; a model trained on another spec is refused.
-const FeatureSpec = "exposure-features-2: h17 w1 w2 c3-5 rules l2"
+const FeatureSpec = "exposure-features-3: h17 w1 w2 c3-5 rules ctx l2"
 
 // charMax is the longest character n-gram.
 const charMax = 5

@@ -87,6 +87,7 @@ type ctxRule struct {
 	groups []bool
 	cues   []int32
 	line   int
+	slot   uint32 // model feature slot: the rule applied to a counted hit
 }
 
 // cue is a context word or phrase.
@@ -602,6 +603,7 @@ func (rs *ruleSet) parseContext(ci int, n *yaml.Node, errAt errAtFunc) error {
 		return errAt(n.Line, "context rule %q: model: true needs a lowering rule with cues", c.name)
 	}
 	rs.cats[ci].ctx = append(rs.cats[ci].ctx, len(rs.ctx))
+	c.slot = groupSlot(ci, "context: "+c.name)
 	rs.ctx = append(rs.ctx, c)
 	return nil
 }

@@ -6,7 +6,8 @@
 //
 // Every template of negatives.go and positives.go is expanded several times
 // with slot fillers from slots.go (seeded: the same source gives the same
-// files). The split is by template, not by post: a template whose name
+// files). The stance frames of stance.go follow with their own seed and are
+// written in many voices (voice.go). The split is by template, not by post: a template whose name
 // hashes to 0 mod 4 goes wholly to the test file, so the test figures
 // measure posts whose wording the model never saw, not new slot fillers in
 // a familiar sentence.
@@ -28,6 +29,9 @@ import (
 const (
 	negPerTemplate = 14
 	posPerTemplate = 6
+	// the stance frames: fewer variants of more frames
+	stanceNegPerTemplate = 10
+	stancePosPerTemplate = 5
 )
 
 type example struct {
@@ -67,6 +71,48 @@ func main() {
 			add(tpl, expand(rng, id, tpl, g.labels, posPerTemplate))
 		}
 	}
+	// The stance frames (stance.go) come last with their own seeded
+	// generator, so that adding them left the posts above unchanged.
+	for k, v := range stanceSlots {
+		if _, ok := slots[k]; ok {
+			fmt.Fprintf(os.Stderr, "stance slot %s already in slots\n", k)
+			os.Exit(1)
+		}
+		slots[k] = v
+	}
+	srng := rand.New(rand.NewPCG(2026, 7))
+	skinds := make([]string, 0, len(stanceNegatives))
+	for k := range stanceNegatives {
+		skinds = append(skinds, k)
+	}
+	sort.Strings(skinds)
+	for _, kind := range skinds {
+		slug := strings.ReplaceAll(kind, " ", "-")
+		for ti, tpl := range stanceNegatives[kind] {
+			id := fmt.Sprintf("gen-sneg-%s-%03d", slug, ti)
+			add(tpl, expandVoiced(srng, id, tpl, nil, stanceNegPerTemplate))
+		}
+	}
+	for ti, tpl := range stanceReleased {
+		id := fmt.Sprintf("gen-sneg-released-%03d", ti)
+		add(tpl, expandVoiced(srng, id, tpl, nil, stanceNegPerTemplate))
+	}
+	for gi, g := range stancePositives {
+		for ti, tpl := range g.texts {
+			id := fmt.Sprintf("gen-spos-%s-%d-%03d", strings.Join(g.labels, "+"), gi, ti)
+			add(tpl, expandVoiced(srng, id, tpl, g.labels, stancePosPerTemplate))
+		}
+	}
+	for ti, tpl := range stanceVocabulary {
+		id := fmt.Sprintf("gen-sneg-vocabulary-%03d", ti)
+		add(tpl, expandVoiced(srng, id, tpl, nil, stanceNegPerTemplate))
+	}
+	for gi, g := range stanceMore {
+		for ti, tpl := range g.texts {
+			id := fmt.Sprintf("gen-spos2-%s-%d-%03d", strings.Join(g.labels, "+"), gi, ti)
+			add(tpl, expandVoiced(srng, id, tpl, g.labels, stancePosPerTemplate))
+		}
+	}
 	write("testdata/classify/generated_train.jsonl", train)
 	write("testdata/classify/generated_test.jsonl", test)
 	fmt.Printf("train %d, test %d\n", len(train), len(test))
@@ -97,6 +143,36 @@ func expand(rng *rand.Rand, id, tpl string, labels []string, n int) []example {
 			text = strings.TrimSuffix(text, ".")
 		}
 		text = strings.Join(strings.Fields(text), " ")
+		if seen[text] {
+			continue
+		}
+		seen[text] = true
+		out = append(out, example{ID: fmt.Sprintf("%s-%02d", id, len(out)), Text: text, Labels: labels})
+	}
+	return out
+}
+
+// expandVoiced fills tpl's slots n times, slots inside fillers too, and
+// writes each in a voice (voice.go), dropping repeats.
+func expandVoiced(rng *rand.Rand, id, tpl string, labels []string, n int) []example {
+	if labels == nil {
+		labels = []string{}
+	}
+	seen := map[string]bool{}
+	var out []example
+	for try := 0; len(out) < n && try < n*4; try++ {
+		text := tpl
+		for pass := 0; pass < 3 && strings.Contains(text, "{"); pass++ {
+			text = slotRE.ReplaceAllStringFunc(text, func(m string) string {
+				fill, ok := slots[m[1:len(m)-1]]
+				if !ok {
+					fmt.Fprintf(os.Stderr, "%s: unknown slot %s\n", id, m)
+					os.Exit(1)
+				}
+				return fill[rng.IntN(len(fill))]
+			})
+		}
+		text = voice(rng, text)
 		if seen[text] {
 			continue
 		}
