@@ -187,6 +187,7 @@ sites:
     delay: 0s
     random_delay: 0s
     parallelism: 8
+    not_before: %[4]s
 
 recheck:
   due: 1d
