@@ -157,9 +157,15 @@ func (s *Sweeper) discover(ctx context.Context, sweepID uint64, opt SweepOptions
 			// platforms are still swept.
 			opt.Log.Warn().Str("platform", src.Name()).Err(err).Int("candidates", n).Msg("discovery incomplete")
 			opt.Progress.Note(fmt.Sprintf("%s: discovery incomplete after %d candidates: %v", src.Name(), n, err))
+			if err := s.DB.NoteDiscovery(sweepID, src.Name(), firstLine(err.Error())); err != nil {
+				return err
+			}
 			continue
 		}
 		opt.Log.Info().Str("platform", src.Name()).Int("candidates", n).Msg("discovery done")
+		if err := s.DB.NoteDiscovery(sweepID, src.Name(), ""); err != nil {
+			return err
+		}
 	}
 	return s.DB.MarkDiscovered(sweepID)
 }
@@ -408,6 +414,20 @@ func (s *Sweeper) one(ctx context.Context, src crawler.Source, c store.Checkpoin
 	p.PostsSeen = res.PostsRead
 	opt.Progress.Add(1, res.PostsRead, flagged)
 	return res, nil
+}
+
+// firstLine keeps a joined error summary-sized: its first line, and how
+// many more there were.
+func firstLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	out := lines[0]
+	if len(out) > 300 {
+		out = out[:300] + "…"
+	}
+	if len(lines) > 1 {
+		out += fmt.Sprintf(" (and %d more)", len(lines)-1)
+	}
+	return out
 }
 
 func mergeCats(a, b []classify.Category) []classify.Category {

@@ -157,6 +157,23 @@ func (db *DB) MarkDiscovered(sweepID uint64) error {
 	return db.updateSweep(sweepID, func(s *Sweep) error { s.Discovered = true; return nil })
 }
 
+// NoteDiscovery records that a platform's discovery stopped short, and
+// why, in the sweep's summary; an empty reason clears the note (a resumed
+// sweep whose repeated discovery finished).
+func (db *DB) NoteDiscovery(sweepID uint64, platform, reason string) error {
+	return db.updateSweep(sweepID, func(s *Sweep) error {
+		if reason == "" {
+			delete(s.Summary.Discovery, platform)
+			return nil
+		}
+		if s.Summary.Discovery == nil {
+			s.Summary.Discovery = map[string]string{}
+		}
+		s.Summary.Discovery[platform] = reason
+		return nil
+	})
+}
+
 func (db *DB) updateSweep(id uint64, fn func(*Sweep) error) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bSweeps)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/psd-tools/exposure/classify"
 	"github.com/psd-tools/exposure/config"
+	"github.com/psd-tools/exposure/crawler"
 	"github.com/psd-tools/exposure/identify"
 	"github.com/psd-tools/exposure/pipeline"
 	"github.com/psd-tools/exposure/rules"
@@ -131,7 +132,15 @@ func printSweep(w io.Writer, s store.Sweep) {
 		fmt.Fprintf(w, "  out of scope         %6d  (%s)\n", sum.Candidates-sum.InScope-sum.Failed, topReasons(sum.Rejected, 5))
 	}
 	if sum.Failed > 0 {
-		fmt.Fprintf(w, "  left for next run   %6d  (%s)\n", sum.Failed, topReasons(sum.Failures, 3))
+		fmt.Fprintf(w, "  left for next run    %6d  (%s)\n", sum.Failed, topReasons(sum.Failures, 3))
+	}
+	platforms := make([]string, 0, len(sum.Discovery))
+	for p := range sum.Discovery {
+		platforms = append(platforms, p)
+	}
+	sort.Strings(platforms)
+	for _, p := range platforms {
+		fmt.Fprintf(w, "  discovery incomplete on %s (the next sweep discovers again): %s\n", p, oneLine(sum.Discovery[p], 200))
 	}
 	fmt.Fprintln(w, "Next: 'exposure review list' to work through the flags, 'exposure report sweep' for the study table.")
 }
@@ -249,6 +258,9 @@ func printRecheck(w io.Writer, res pipeline.RecheckResult) {
 				fmt.Fprintf(w, "  %-18s %6d\n", st, n)
 			}
 		}
+	}
+	if n := res.ByState[crawler.StateUnknown]; n > 0 {
+		fmt.Fprintf(w, "  unknown: %d check(s) failed for a transient reason and are retried on the next run (%s)\n", n, topReasons(res.Unknown, 3))
 	}
 	for p, n := range res.Skipped {
 		fmt.Fprintf(w, "  not rechecked: %d on %s (no source configured)\n", n, p)
