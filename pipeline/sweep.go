@@ -98,8 +98,20 @@ func (s *Sweeper) Run(ctx context.Context, opt SweepOptions) (store.Sweep, error
 	if resumed {
 		opt.Log.Info().Uint64("sweep", sw.ID).Msg("resuming interrupted sweep")
 		opt.Progress.Note(fmt.Sprintf("resuming sweep %d", sw.ID))
-	} else if sw, err = s.DB.StartSweep(opt.Operator, opt.Authority, opt.ConfigHash); err != nil {
-		return sw, err
+	} else {
+		// A new sweep discovers from the start: state a source kept to
+		// resume an interrupted discovery (visited pages, graph cursors)
+		// belongs to the sweeps before, whose candidates were theirs.
+		for _, src := range s.Sources {
+			if f, ok := src.(crawlForgetter); ok {
+				if err := f.ForgetCrawl(); err != nil {
+					return sw, fmt.Errorf("sweep: %s: forget the last discovery: %w", src.Name(), err)
+				}
+			}
+		}
+		if sw, err = s.DB.StartSweep(opt.Operator, opt.Authority, opt.ConfigHash); err != nil {
+			return sw, err
+		}
 	}
 	if !sw.Discovered {
 		if err := s.discover(ctx, sw.ID, opt); err != nil {
@@ -112,21 +124,22 @@ func (s *Sweeper) Run(ctx context.Context, opt SweepOptions) (store.Sweep, error
 	return s.DB.FinishSweep(sw.ID, "")
 }
 
-// discover asks every source for candidates and checkpoints them in
-// batches. Discovery is repeatable: candidates already checkpointed are
-// skipped, so a crash here only costs the repeated requests.
+// crawlForgetter is implemented by sources that keep discovery progress in
+// the store so that an interrupted sweep resumes its discovery where it
+// stopped (crawler/html's visited pages, crawler/twitter's graph cursors).
+type crawlForgetter interface{ ForgetCrawl() error }
+
+// discover asks every source for candidates and checkpoints each one before
+// yield returns: a source may record its progress as soon as yield returns
+// (the HTML source's visited pages, the Twitter source's graph cursors), so
+// a candidate held in memory past that point would be lost to a kill, its
+// page never fetched again on resume. A checkpoint costs one small
+// transaction; at the platforms' rate limits discovery yields a few
+// candidates a second. Candidates already checkpointed are skipped, so a
+// repeated discovery adds no duplicates.
 func (s *Sweeper) discover(ctx context.Context, sweepID uint64, opt SweepOptions) error {
 	opt.Progress.Phase("discover", 0)
 	for _, src := range s.Sources {
-		var batch []store.Checkpoint
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			_, err := s.DB.AddCandidates(sweepID, batch)
-			batch = batch[:0]
-			return err
-		}
 		n := 0
 		err := src.Discover(ctx, func(p crawler.Profile) error {
 			if p.ID == "" || strings.IndexByte(p.ID, 0) >= 0 || strings.IndexByte(p.Platform, 0) >= 0 {
@@ -137,17 +150,13 @@ func (s *Sweeper) discover(ctx context.Context, sweepID uint64, opt SweepOptions
 			if err != nil {
 				return err
 			}
-			batch = append(batch, store.Checkpoint{Platform: p.Platform, ID: p.ID, Candidate: raw})
+			if _, err := s.DB.AddCandidates(sweepID, []store.Checkpoint{{Platform: p.Platform, ID: p.ID, Candidate: raw}}); err != nil {
+				return err
+			}
 			n++
 			opt.Progress.Add(0, 0, 0)
-			if len(batch) >= 500 {
-				return flush()
-			}
 			return nil
 		})
-		if ferr := flush(); err == nil {
-			err = ferr
-		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
