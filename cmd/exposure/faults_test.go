@@ -420,7 +420,11 @@ func runScenario(t *testing.T, ref *faultRef, sc scenario, can *canary) {
 	db := filepath.Join(t.TempDir(), "f.db")
 
 	stage := time.Now()
-	took := func() string { d := time.Since(stage).Round(10 * time.Millisecond); stage = time.Now(); return d.String() }
+	took := func() string {
+		d := time.Since(stage).Round(10 * time.Millisecond)
+		stage = time.Now()
+		return d.String()
+	}
 	var times []string
 	// 1. The sweep under faults.
 	before := snapshot(n)
