@@ -237,6 +237,9 @@ and retried on the next run: it is never counted as a removal. --referral and
 				Operator: e.cfg.Operator, Authority: e.cfg.Authority, Progress: prog, Log: a.log})
 			prog.Finish()
 			if err != nil {
+				if cmd.Context().Err() != nil {
+					return fmt.Errorf("recheck stopped after %d posts; their checks are stored: run the same command again to check the rest", res.Checked)
+				}
 				return err
 			}
 			printRecheck(a.stdout, res)
