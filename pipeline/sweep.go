@@ -179,6 +179,11 @@ func (s *Sweeper) discover(ctx context.Context, sweepID uint64, opt SweepOptions
 	return s.DB.MarkDiscovered(sweepID)
 }
 
+// pageSize is how many pending candidates a platform's feeder reads from
+// the store at a time: the sweep holds a page per platform in memory, not
+// every candidate (with its discovered profile) of the sweep.
+const pageSize = 256
+
 // process handles every pending candidate, with opt.Workers goroutines
 // per platform (sources are safe for concurrent use).
 func (s *Sweeper) process(ctx context.Context, sweepID uint64, opt SweepOptions) error {
@@ -186,36 +191,49 @@ func (s *Sweeper) process(ctx context.Context, sweepID uint64, opt SweepOptions)
 	for _, src := range s.Sources {
 		bySource[src.Name()] = src
 	}
-	queues := map[string][]store.Checkpoint{}
-	total := 0
-	err := s.DB.Pending(sweepID, func(c store.Checkpoint) error {
-		queues[c.Platform] = append(queues[c.Platform], c)
-		total++
-		return nil
-	})
+	counts, err := s.DB.PendingCount(sweepID)
 	if err != nil {
 		return err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
 	}
 	workers := max(opt.Workers, 1)
 	opt.Progress.Phase("sweep", total)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
-	for platform, q := range queues {
+	for platform, n := range counts {
 		src, ok := bySource[platform]
 		if !ok {
-			opt.Progress.Note(fmt.Sprintf("%d candidates on %s left pending: no source configured for it", len(q), platform))
+			opt.Progress.Note(fmt.Sprintf("%d candidates on %s left pending: no source configured for it", n, platform))
 			continue
 		}
 		work := make(chan store.Checkpoint)
 		go func() {
 			defer close(work)
-			for _, c := range q {
-				select {
-				case work <- c:
-				case <-ctx.Done():
+			// Candidates are read a page at a time after the last one
+			// handed out; those the workers finish meanwhile are marked
+			// done, those that fail stay pending for the next run.
+			after := ""
+			for {
+				page, err := s.DB.PendingPage(sweepID, platform, after, pageSize)
+				if err != nil {
+					cancel(err)
 					return
 				}
+				for _, c := range page {
+					select {
+					case work <- c:
+					case <-ctx.Done():
+						return
+					}
+				}
+				if len(page) < pageSize {
+					return
+				}
+				after = page[len(page)-1].ID
 			}
 		}()
 		for range workers {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -88,6 +89,8 @@ type DB struct {
 	path  string
 	now   func() time.Time
 	owner bool // this process wrote the owner note
+	// released is when releaseMapped last ran (UnixNano).
+	released atomic.Int64
 }
 
 // migration upgrades a file from version v to v+1 inside one transaction.
