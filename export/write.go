@@ -80,6 +80,12 @@ func Write(ctx context.Context, db *store.DB, req Request, opt Options) (*Result
 		return nil, fmt.Errorf("export: output folder %q: not a usable path", opt.Out)
 	}
 	zipPath := out + ".zip"
+	// A run killed after recording its export but before moving the pack
+	// into place left it beside out: finish that one rather than refuse
+	// (out half placed) or write another.
+	if res, err := recoverPlacement(db, out, zipPath); err != nil || res != nil {
+		return res, err
+	}
 	replaceEmpty, err := checkOut(out, zipPath)
 	if err != nil {
 		return nil, err
@@ -103,7 +109,7 @@ func Write(ctx context.Context, db *store.DB, req Request, opt Options) (*Result
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
+	tmp, err := os.MkdirTemp(parent, tmpPrefix(out))
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
@@ -138,19 +144,10 @@ func Write(ctx context.Context, db *store.DB, req Request, opt Options) (*Result
 	if res.ZipSHA256, err = zipDir(tmp, tmpZip, filepath.Base(out), doc.GeneratedAt); err != nil {
 		return nil, fmt.Errorf("export: zip: %w", err)
 	}
-	if replaceEmpty {
-		if err := os.Remove(out); err != nil {
-			return nil, fmt.Errorf("export: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	if err := os.Rename(tmpZip, zipPath); err != nil {
-		os.RemoveAll(out)
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	placed = true
+	// The audit entry comes before the pack is moved into place, so that
+	// no pack exists that the log does not record; a kill between the two
+	// leaves the sealed pack beside out, and the next run places it (see
+	// recoverPlacement). Nothing is removed after this point on failure.
 	detail := map[string]string{
 		"referrals":       strings.Join(res.Referrals, ","),
 		"force":           doc.Force,
@@ -171,11 +168,143 @@ func Write(ctx context.Context, db *store.DB, req Request, opt Options) (*Result
 	}
 	res.Audit, err = db.Audit(opt.Operator, store.ActExport, subject, detail)
 	if err != nil {
-		// An export the audit log does not record must not exist.
-		os.RemoveAll(out)
-		os.Remove(zipPath)
 		return nil, fmt.Errorf("export: audit: %w", err)
 	}
+	placed = true
+	if replaceEmpty {
+		if err := os.Remove(out); err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+	}
+	if err := place(tmp, tmpZip, out, zipPath); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// place moves a sealed pack and its zip into place: the folder first, the
+// zip last, so that a folder without its zip means the move was
+// interrupted.
+func place(tmp, tmpZip, out, zipPath string) error {
+	if tmp != out {
+		if err := os.Rename(tmp, out); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	if tmpZip != zipPath {
+		if err := os.Rename(tmpZip, zipPath); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	return nil
+}
+
+// tmpPrefix is the name prefix of the folder (and zip) a pack for out is
+// built in, beside out.
+func tmpPrefix(out string) string { return "." + filepath.Base(out) + ".tmp-" }
+
+// recoverPlacement finds the work of an earlier run for out that was
+// killed part way. A pack whose export the audit log records (same out,
+// same manifest and zip hashes) but that is not all in place is moved into
+// place, and its Result returned with a warning. Anything else built for
+// out and never recorded is removed. It returns nil when there was nothing
+// to finish.
+func recoverPlacement(db *store.DB, out, zipPath string) (*Result, error) {
+	parent, prefix := filepath.Dir(out), tmpPrefix(out)
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	var leftovers []string
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), prefix) {
+			leftovers = append(leftovers, filepath.Join(parent, e.Name()))
+		}
+	}
+	if len(leftovers) == 0 {
+		return nil, nil
+	}
+	// The last export recorded for out.
+	var last *store.AuditEntry
+	err = db.AuditLog(1, func(e store.AuditEntry) error {
+		if e.Action == store.ActExport && e.Detail["out"] == out {
+			last = &e
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	var res *Result
+	if last != nil {
+		if res, err = finishPlacement(*last, leftovers, out, zipPath); err != nil {
+			return nil, err
+		}
+	}
+	for _, l := range leftovers {
+		if err := os.RemoveAll(l); err != nil {
+			return nil, fmt.Errorf("export: remove what an interrupted export left: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// finishPlacement moves the recorded pack e among the leftovers into
+// place, if that is what they are.
+func finishPlacement(e store.AuditEntry, leftovers []string, out, zipPath string) (*Result, error) {
+	manifestOf := func(dir string) string {
+		b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+		if err != nil {
+			return ""
+		}
+		return store.SHA256(b)
+	}
+	fileSHA := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return ""
+		}
+		return store.SHA256(b)
+	}
+	dir, zip := "", ""
+	if manifestOf(out) == e.Detail["manifest_sha256"] {
+		dir = out
+	}
+	if fileSHA(zipPath) == e.Detail["zip_sha256"] {
+		zip = zipPath
+	}
+	for _, l := range leftovers {
+		if strings.HasSuffix(l, ".zip") {
+			if zip == "" && fileSHA(l) == e.Detail["zip_sha256"] {
+				zip = l
+			}
+		} else if dir == "" && manifestOf(l) == e.Detail["manifest_sha256"] {
+			dir = l
+		}
+	}
+	if dir == "" || zip == "" || (dir == out && zip == zipPath) {
+		return nil, nil
+	}
+	if dir != out {
+		if _, err := os.Lstat(out); err == nil {
+			return nil, nil // out holds something else: leave it to checkOut
+		}
+	}
+	if err := place(dir, zip, out, zipPath); err != nil {
+		return nil, err
+	}
+	rep := Verify(os.DirFS(out), nil)
+	if err := rep.Err(); err != nil {
+		return nil, fmt.Errorf("export: the interrupted export placed at %s does not verify: %w", out, err)
+	}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	res := &Result{Dir: out, Zip: zipPath, Referrals: strings.Split(e.Detail["referrals"], ","),
+		Profiles: atoi(e.Detail["profiles"]), Posts: atoi(e.Detail["posts"]), Files: rep.Manifest.Files,
+		ManifestSHA256: e.Detail["manifest_sha256"], ZipSHA256: e.Detail["zip_sha256"], KeyFingerprint: e.Detail["key"],
+		Audit: e, Warnings: []string{fmt.Sprintf("finished placing the export recorded in audit entry %d, which an earlier run was stopped before completing", e.Seq)}}
 	return res, nil
 }
 

@@ -39,6 +39,8 @@ type RecheckResult struct {
 	Skipped map[string]int
 	// Changes lists the posts whose state differs from their last check.
 	Changes []Change
+	// Unknown counts the reasons of unknown checks, for the summary.
+	Unknown map[string]int
 }
 
 // Change is a state change seen by a recheck.
@@ -57,7 +59,7 @@ type Rechecker struct {
 // appending one check per post. A failed lookup records unknown for its
 // batch: a transient failure is never a removal.
 func (r *Rechecker) Run(ctx context.Context, opt RecheckOptions) (RecheckResult, error) {
-	res := RecheckResult{ByState: map[crawler.State]int{}, Skipped: map[string]int{}}
+	res := RecheckResult{ByState: map[crawler.State]int{}, Skipped: map[string]int{}, Unknown: map[string]int{}}
 	if opt.Progress == nil {
 		opt.Progress = nopProgress{}
 	}
@@ -218,6 +220,9 @@ func (r *Rechecker) batch(ctx context.Context, src crawler.Source, keys []store.
 			res.Changes = append(res.Changes, Change{Platform: p.Platform, PostID: p.ID, From: last.State, To: string(state)})
 		}
 		batch = append(batch, nc)
+		if state == crawler.StateUnknown {
+			res.Unknown[firstLine(c.Reason)]++
+		}
 		res.ByState[state]++
 		res.Checked++
 	}

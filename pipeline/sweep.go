@@ -98,9 +98,21 @@ func (s *Sweeper) Run(ctx context.Context, opt SweepOptions) (store.Sweep, error
 	if resumed {
 		opt.Log.Info().Uint64("sweep", sw.ID).Msg("resuming interrupted sweep")
 		opt.Progress.Note(fmt.Sprintf("resuming sweep %d", sw.ID))
-	} else if sw, err = s.DB.BeginSweep(store.SweepStart{Operator: opt.Operator, Authority: opt.Authority,
-		ConfigHash: opt.ConfigHash, RulesVersion: opt.RulesVersion}); err != nil {
-		return sw, err
+	} else {
+		// A new sweep discovers from the start: state a source kept to
+		// resume an interrupted discovery (visited pages, graph cursors)
+		// belongs to the sweeps before, whose candidates were theirs.
+		for _, src := range s.Sources {
+			if f, ok := src.(crawlForgetter); ok {
+				if err := f.ForgetCrawl(); err != nil {
+					return sw, fmt.Errorf("sweep: %s: forget the last discovery: %w", src.Name(), err)
+				}
+			}
+		}
+		if sw, err = s.DB.BeginSweep(store.SweepStart{Operator: opt.Operator, Authority: opt.Authority,
+			ConfigHash: opt.ConfigHash, RulesVersion: opt.RulesVersion}); err != nil {
+			return sw, err
+		}
 	}
 	if !sw.Discovered {
 		if err := s.discover(ctx, sw.ID, opt); err != nil {
@@ -113,10 +125,14 @@ func (s *Sweeper) Run(ctx context.Context, opt SweepOptions) (store.Sweep, error
 	return s.DB.FinishSweep(sw.ID, "")
 }
 
+// crawlForgetter is implemented by sources that keep discovery progress in
+// the store so that an interrupted sweep resumes its discovery where it
+// stopped (crawler/html's visited pages, crawler/twitter's graph cursors).
+type crawlForgetter interface{ ForgetCrawl() error }
+
 // discover asks every source for candidates, all sources at once, and
-// checkpoints them in batches. Discovery is repeatable: candidates already
-// checkpointed are skipped, so a crash here only costs the repeated
-// requests.
+// checkpoints them. Discovery is repeatable: candidates already
+// checkpointed are skipped, so a repeated discovery adds no duplicates.
 func (s *Sweeper) discover(ctx context.Context, sweepID uint64, opt SweepOptions) error {
 	opt.Progress.Phase("discover", 0)
 	var wg sync.WaitGroup
@@ -140,26 +156,22 @@ func (s *Sweeper) discover(ctx context.Context, sweepID uint64, opt SweepOptions
 	return s.DB.MarkDiscovered(sweepID)
 }
 
-// discoverOne runs one source's discovery. A source that fails part way
-// still yields what it found; the failure is logged and shown, not fatal,
-// so other platforms are still swept. Only a store error is returned.
+// discoverOne runs one source's discovery, checkpointing each candidate
+// before yield returns: a source may record its progress as soon as yield
+// returns (the HTML source's visited pages, the Twitter source's graph
+// cursors), so a candidate held in memory past that point would be lost
+// to a kill, its page never fetched again on resume. A checkpoint costs
+// one small transaction; at the platforms' rate limits discovery yields a
+// few candidates a second.
+//
+// A source that fails part way still yields what it found; the failure is
+// logged, shown and recorded with the sweep, not fatal, so other
+// platforms are still swept. Only a store error is returned.
 func (s *Sweeper) discoverOne(ctx context.Context, sweepID uint64, src crawler.Source, opt SweepOptions) error {
-	var batch []store.Checkpoint
 	var storeErr error
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		_, err := s.DB.AddCandidates(sweepID, batch)
-		batch = batch[:0]
-		if err != nil {
-			storeErr = err
-		}
-		return err
-	}
 	n := 0
 	err := src.Discover(ctx, func(p crawler.Profile) error {
-		if p.ID == "" || strings.IndexByte(p.ID, 0) >= 0 {
+		if p.ID == "" || strings.IndexByte(p.ID, 0) >= 0 || strings.IndexByte(p.Platform, 0) >= 0 {
 			return nil // unusable as a key; nothing to follow up
 		}
 		p.Platform = src.Name()
@@ -167,17 +179,14 @@ func (s *Sweeper) discoverOne(ctx context.Context, sweepID uint64, src crawler.S
 		if err != nil {
 			return err
 		}
-		batch = append(batch, store.Checkpoint{Platform: p.Platform, ID: p.ID, Candidate: raw})
+		if _, err := s.DB.AddCandidates(sweepID, []store.Checkpoint{{Platform: p.Platform, ID: p.ID, Candidate: raw}}); err != nil {
+			storeErr = err
+			return err
+		}
 		n++
 		opt.Progress.Add(0, 0, 0)
-		if len(batch) >= 500 {
-			return flush()
-		}
 		return nil
 	})
-	if ferr := flush(); err == nil {
-		err = ferr
-	}
 	switch {
 	case storeErr != nil:
 		return storeErr
@@ -186,20 +195,17 @@ func (s *Sweeper) discoverOne(ctx context.Context, sweepID uint64, src crawler.S
 	case err != nil:
 		opt.Log.Warn().Str("platform", src.Name()).Err(err).Int("candidates", n).Msg("discovery incomplete")
 		opt.Progress.Note(fmt.Sprintf("%s: discovery incomplete after %d candidates: %s", src.Name(), n, firstLine(err.Error())))
+		return s.DB.NoteDiscovery(sweepID, src.Name(), firstLine(err.Error()))
 	default:
 		opt.Log.Info().Str("platform", src.Name()).Int("candidates", n).Msg("discovery done")
+		return s.DB.NoteDiscovery(sweepID, src.Name(), "")
 	}
-	return nil
 }
 
-// firstLine keeps a joined error's first line (and says how many follow).
-func firstLine(s string) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) == 1 {
-		return s
-	}
-	return fmt.Sprintf("%s (and %d more)", lines[0], len(lines)-1)
-}
+// pageSize is how many pending candidates a platform's feeder reads from
+// the store at a time: the sweep holds a page per platform in memory, not
+// every candidate (with its discovered profile) of the sweep.
+const pageSize = 256
 
 // process handles every pending candidate, with opt.Workers goroutines
 // per platform (sources are safe for concurrent use).
@@ -208,36 +214,49 @@ func (s *Sweeper) process(ctx context.Context, sweepID uint64, opt SweepOptions)
 	for _, src := range s.Sources {
 		bySource[src.Name()] = src
 	}
-	queues := map[string][]store.Checkpoint{}
-	total := 0
-	err := s.DB.Pending(sweepID, func(c store.Checkpoint) error {
-		queues[c.Platform] = append(queues[c.Platform], c)
-		total++
-		return nil
-	})
+	counts, err := s.DB.PendingCount(sweepID)
 	if err != nil {
 		return err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
 	}
 	workers := max(opt.Workers, 1)
 	opt.Progress.Phase("sweep", total)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
-	for platform, q := range queues {
+	for platform, n := range counts {
 		src, ok := bySource[platform]
 		if !ok {
-			opt.Progress.Note(fmt.Sprintf("%d candidates on %s left pending: no source configured for it", len(q), platform))
+			opt.Progress.Note(fmt.Sprintf("%d candidates on %s left pending: no source configured for it", n, platform))
 			continue
 		}
 		work := make(chan store.Checkpoint)
 		go func() {
 			defer close(work)
-			for _, c := range q {
-				select {
-				case work <- c:
-				case <-ctx.Done():
+			// Candidates are read a page at a time after the last one
+			// handed out; those the workers finish meanwhile are marked
+			// done, those that fail stay pending for the next run.
+			after := ""
+			for {
+				page, err := s.DB.PendingPage(sweepID, platform, after, pageSize)
+				if err != nil {
+					cancel(err)
 					return
 				}
+				for _, c := range page {
+					select {
+					case work <- c:
+					case <-ctx.Done():
+						return
+					}
+				}
+				if len(page) < pageSize {
+					return
+				}
+				after = page[len(page)-1].ID
 			}
 		}()
 		for range workers {
@@ -445,6 +464,20 @@ func (s *Sweeper) one(ctx context.Context, src crawler.Source, c store.Checkpoin
 	p.PostsSeen = res.PostsRead
 	opt.Progress.Add(1, res.PostsRead, flagged)
 	return res, nil
+}
+
+// firstLine keeps a joined error summary-sized: its first line, and how
+// many more there were.
+func firstLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	out := lines[0]
+	if len(out) > 300 {
+		out = out[:300] + "…"
+	}
+	if len(lines) > 1 {
+		out += fmt.Sprintf(" (and %d more)", len(lines)-1)
+	}
+	return out
 }
 
 func mergeCats(a, b []classify.Category) []classify.Category {

@@ -140,8 +140,9 @@ func (db *DB) AllChecks(fn func(platform, postID string, checks []Check) error) 
 	})
 }
 
-// Due returns the referred posts whose last check is older than cutoff (or
-// that were never checked).
+// Due returns the referred posts whose last check is older than cutoff,
+// that were never checked, or whose last check is unknown: a transient
+// failure is retried on the next run (SPEC.md), not a month later.
 func (db *DB) Due(cutoff time.Time) ([]PostKey, error) {
 	var out []PostKey
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -150,7 +151,7 @@ func (db *DB) Due(cutoff time.Time) ([]PostKey, error) {
 			i := indexByte(key, sep)
 			platform, id := string(key[:i]), string(key[i+1:])
 			last, ok := lastCheck(cb, platform, id)
-			if !ok || last.At.Before(cutoff) {
+			if !ok || last.State == stateUnknown || last.At.Before(cutoff) {
 				out = append(out, PostKey{Platform: platform, PostID: id})
 			}
 			return nil
@@ -158,6 +159,9 @@ func (db *DB) Due(cutoff time.Time) ([]PostKey, error) {
 	})
 	return out, err
 }
+
+// stateUnknown is crawler.StateUnknown (store does not import crawler).
+const stateUnknown = "unknown"
 
 func indexByte(b []byte, c byte) int {
 	for i, x := range b {

@@ -234,6 +234,10 @@ type Summary struct {
 	ProfilesFlagged   int                       `json:"profiles_flagged"`
 	Failed            int                       `json:"failed"`             // profiles left for the next run
 	Failures          map[string]int            `json:"failures,omitempty"` // reason -> count
+	// Discovery holds, per platform, why its discovery stopped short
+	// (profiles it never reached are not in Candidates); the next sweep
+	// discovers again.
+	Discovery map[string]string `json:"discovery_failures,omitempty"`
 }
 
 // Sweep is one run of the sweep pipeline.

@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -32,6 +35,9 @@ var (
 	// ErrMissing means the database file does not exist and the caller did
 	// not ask to create it.
 	ErrMissing = errors.New("database file does not exist")
+	// ErrReadOnly means the file, its folder or its file system cannot be
+	// written, and the caller asked to write.
+	ErrReadOnly = errors.New("database file cannot be written (read-only file, folder or file system)")
 )
 
 // Bucket names.
@@ -83,6 +89,8 @@ type DB struct {
 	path  string
 	now   func() time.Time
 	owner bool // this process wrote the owner note
+	// released is when releaseMapped last ran (UnixNano).
+	released atomic.Int64
 }
 
 // migration upgrades a file from version v to v+1 inside one transaction.
@@ -120,6 +128,11 @@ func Open(path string, opt Options) (*DB, error) {
 		}
 		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
 			return nil, fmt.Errorf("open %s: %w", path, ErrNotExposure)
+		}
+		if !opt.ReadOnly && (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)) {
+			// Not a sign of a foreign or corrupt file: say what it is, and
+			// that reading still works.
+			return nil, fmt.Errorf("open %s: %w: %v; commands that only read (review list, report, audit verify) still work", path, ErrReadOnly, errors.Unwrap(err))
 		}
 		return nil, fmt.Errorf("open %s: %w (%w)", path, ErrNotExposure, err)
 	}

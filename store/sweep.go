@@ -166,6 +166,23 @@ func (db *DB) MarkDiscovered(sweepID uint64) error {
 	return db.updateSweep(sweepID, func(s *Sweep) error { s.Discovered = true; return nil })
 }
 
+// NoteDiscovery records that a platform's discovery stopped short, and
+// why, in the sweep's summary; an empty reason clears the note (a resumed
+// sweep whose repeated discovery finished).
+func (db *DB) NoteDiscovery(sweepID uint64, platform, reason string) error {
+	return db.updateSweep(sweepID, func(s *Sweep) error {
+		if reason == "" {
+			delete(s.Summary.Discovery, platform)
+			return nil
+		}
+		if s.Summary.Discovery == nil {
+			s.Summary.Discovery = map[string]string{}
+		}
+		s.Summary.Discovery[platform] = reason
+		return nil
+	})
+}
+
 func (db *DB) updateSweep(id uint64, fn func(*Sweep) error) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bSweeps)
@@ -209,6 +226,56 @@ func (db *DB) Pending(sweepID uint64, fn func(Checkpoint) error) error {
 	return nil
 }
 
+// PendingCount returns how many candidates of the sweep are not done yet,
+// per platform.
+func (db *DB) PendingCount(sweepID uint64) (map[string]int, error) {
+	out := map[string]int{}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return scan(tx.Bucket(bCheckpoints), prefix(seqString(sweepID)), func(_, v []byte) error {
+			var c Checkpoint
+			if err := decode(v, &c); err != nil {
+				return err
+			}
+			if !c.Done {
+				out[c.Platform]++
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// PendingPage returns up to n candidates of the sweep on platform that are
+// not done, in id order, starting after the id after ("" for the first).
+// A sweep pages through its candidates this way instead of holding them
+// all (with their discovered profiles) in memory.
+func (db *DB) PendingPage(sweepID uint64, platform, after string, n int) ([]Checkpoint, error) {
+	var out []Checkpoint
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		pfx := prefix(seqString(sweepID), platform)
+		c := tx.Bucket(bCheckpoints).Cursor()
+		key, v := c.Seek(pfx)
+		if after != "" {
+			from := k(seqString(sweepID), platform, after)
+			key, v = c.Seek(from)
+			if key != nil && bytes.Equal(key, from) {
+				key, v = c.Next()
+			}
+		}
+		for ; key != nil && bytes.HasPrefix(key, pfx) && len(out) < n; key, v = c.Next() {
+			var cp Checkpoint
+			if err := decode(v, &cp); err != nil {
+				return err
+			}
+			if !cp.Done {
+				out = append(out, cp)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Captured is one flagged post to store with its evidence.
 type Captured struct {
 	Post       Post
@@ -248,6 +315,7 @@ func (db *DB) CommitProfiles(sweepID uint64, rs []ProfileResult) error {
 	if len(rs) == 0 {
 		return nil
 	}
+	defer db.releaseMapped()
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		sb := tx.Bucket(bSweeps)
 		var s Sweep

@@ -62,7 +62,7 @@ func (a *app) openDB(create, readOnly bool) (*store.DB, error) {
 			return nil, inputError{fmt.Errorf("%w: use the web application, or stop the server first", err)}
 		}
 		if errors.Is(err, store.ErrMissing) || errors.Is(err, store.ErrNotExposure) ||
-			errors.Is(err, store.ErrNewerSchema) {
+			errors.Is(err, store.ErrNewerSchema) || errors.Is(err, store.ErrReadOnly) {
 			return nil, inputError{err}
 		}
 		return nil, err

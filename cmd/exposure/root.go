@@ -131,7 +131,9 @@ func (a *app) setupLogging() error {
 	default:
 		return badInput("--log-format %q: want json or console", a.logFormat)
 	}
-	a.log = zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+	// Workers log concurrently; stderr may be any writer (a test's
+	// buffer, a pipe wrapper), so each event is written under a lock.
+	a.log = zerolog.New(zerolog.SyncWriter(w)).Level(lvl).With().Timestamp().Logger()
 	return nil
 }
 

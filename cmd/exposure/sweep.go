@@ -147,7 +147,15 @@ func printSweep(w io.Writer, s store.Sweep) {
 		fmt.Fprintf(w, "  out of scope         %6d  (%s)\n", sum.Candidates-sum.InScope-sum.Failed, topReasons(sum.Rejected, 5))
 	}
 	if sum.Failed > 0 {
-		fmt.Fprintf(w, "  left for next run   %6d  (%s)\n", sum.Failed, topReasons(sum.Failures, 3))
+		fmt.Fprintf(w, "  left for next run    %6d  (%s)\n", sum.Failed, topReasons(sum.Failures, 3))
+	}
+	platforms := make([]string, 0, len(sum.Discovery))
+	for p := range sum.Discovery {
+		platforms = append(platforms, p)
+	}
+	sort.Strings(platforms)
+	for _, p := range platforms {
+		fmt.Fprintf(w, "  discovery incomplete on %s (the next sweep discovers again): %s\n", p, oneLine(sum.Discovery[p], 200))
 	}
 	fmt.Fprintln(w, "Next: 'exposure review list' to work through the flags, 'exposure report sweep' for the study table.")
 }
@@ -243,6 +251,9 @@ and retried on the next run: it is never counted as a removal. --referral and
 				Operator: e.cfg.Operator, Authority: e.cfg.Authority, Progress: prog, Log: a.log})
 			prog.Finish()
 			if err != nil {
+				if cmd.Context().Err() != nil {
+					return fmt.Errorf("recheck stopped after %d posts; their checks are stored: run the same command again to check the rest", res.Checked)
+				}
 				return err
 			}
 			printRecheck(a.stdout, res)
@@ -264,6 +275,9 @@ func printRecheck(w io.Writer, res pipeline.RecheckResult) {
 				fmt.Fprintf(w, "  %-18s %6d\n", st, n)
 			}
 		}
+	}
+	if n := res.ByState[crawler.StateUnknown]; n > 0 {
+		fmt.Fprintf(w, "  unknown: %d check(s) failed for a transient reason and are retried on the next run (%s)\n", n, topReasons(res.Unknown, 3))
 	}
 	for p, n := range res.Skipped {
 		fmt.Fprintf(w, "  not rechecked: %d on %s (no source configured)\n", n, p)

@@ -46,6 +46,10 @@ type Config struct {
 	MaxWait time.Duration `yaml:"max_wait"`
 	// Horizon is how far back the first read of a profile goes.
 	Horizon time.Duration `yaml:"horizon"`
+	// NotBefore, if set, is an absolute horizon and wins over Horizon: for
+	// a study period, or a simulated world whose clock is not the wall's
+	// (the same setting as the Twitter source's timeline.not_before).
+	NotBefore time.Time `yaml:"not_before,omitempty"`
 	// AllowPrivateAddresses lets the crawler fetch loopback and private
 	// addresses (the simulation on 127.0.0.1). Off for real sites.
 	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`

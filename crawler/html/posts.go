@@ -75,6 +75,9 @@ func (s *Source) Posts(ctx context.Context, p crawler.Profile, since string, yie
 		return since, fmt.Errorf("posts of %s: %w", p.Handle, err)
 	}
 	horizon := s.now().Add(-s.cfg.Horizon)
+	if !s.cfg.NotBefore.IsZero() {
+		horizon = s.cfg.NotBefore
+	}
 	// A post is new when it is inside the horizon and not older than the
 	// cursor. One posted in the same second as the cursor's post but with
 	// another id is new too: yielding a post twice is harmless, missing

@@ -166,7 +166,7 @@ func (d *discovery) graph(seed string, g Graph, followers bool) error {
 	} else {
 		name = seed
 	}
-	ckey := "discover/" + kind + "/" + g.Method + "/" + strings.ToLower(seed)
+	ckey := cursorPrefix + kind + "/" + g.Method + "/" + strings.ToLower(seed)
 	cursor := d.loadCursor(ckey)
 	for page := 0; g.MaxPages == 0 || page < g.MaxPages; page++ {
 		var next int64
@@ -302,6 +302,31 @@ func (d *discovery) tweetSearch(q string) error {
 			return fmt.Errorf("%s: unusable next_results %q", via, clipString(res.Metadata.NextResults, 80))
 		}
 		params.MaxID = maxID
+	}
+	return nil
+}
+
+// cursorPrefix prefixes the saved graph cursors in the KV.
+const cursorPrefix = "discover/"
+
+// ForgetCrawl drops the saved graph cursors, so that the next Discover
+// walks every graph from its first page: a new sweep starts afresh, and
+// only an interrupted one resumes.
+func (s *Source) ForgetCrawl() error {
+	if s.kv == nil {
+		return nil
+	}
+	var keys [][]byte
+	if err := s.kv.Scan([]byte(cursorPrefix), func(k, _ []byte) error {
+		keys = append(keys, append([]byte(nil), k...))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := s.kv.Delete(k); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -152,11 +152,14 @@ func (l *limiter) set(key string, b *budget) {
 		b.saved = old.saved
 	}
 	l.b[key] = b
+	// Marshal a copy: once b is in the map, wait decrements it under the
+	// lock this function no longer holds.
+	snap := *b
 	l.mu.Unlock()
 	if !save {
 		return
 	}
-	raw, _ := json.Marshal(b)
+	raw, _ := json.Marshal(&snap)
 	if err := l.kv.Put([]byte(budgetPrefix+key), raw); err != nil {
 		// Losing a budget costs at most one 429 after a restart.
 		l.log.Warn().Err(err).Str("endpoint", key).Msg("could not persist rate-limit budget")

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/psd-tools/exposure/crawler"
 	"github.com/psd-tools/exposure/sim/faketwitter"
+	"github.com/psd-tools/exposure/store"
 )
 
 func (r *recorder) waitList() []waitEvent {
@@ -194,4 +197,44 @@ func TestGraphDiscoveryResumes(t *testing.T) {
 	if err := e.source().Discover(context.Background(), func(crawler.Profile) error { n++; return nil }); err != nil || n != 450 {
 		t.Fatalf("next sweep: %d profiles, %v", n, err)
 	}
+}
+
+// TestLimiterConcurrentSave runs reservations and header updates of one
+// endpoint at once with persistence on: under -race it caught a budget
+// marshalled for the store while another worker reserved from it.
+func TestLimiterConcurrentSave(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "l.db"), store.Options{Create: true, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clk := &fakeClock{t: now}
+	l, err := newLimiter(db.KV("twitter"), clk, crawler.NopObserver{}, zerolog.Nop(), 16*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One goroutine keeps setting the budget, alternately exhausted (the
+	// waiters sleep, which moves the fake clock past saveEvery) and full
+	// (persisted while the waiters reserve from it).
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 400 {
+			l.set("app x", &budget{Limit: 900, Remaining: (i % 2) * 900, Reset: clk.Now().Add(time.Minute)})
+		}
+	}()
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 400 {
+				if err := l.wait(context.Background(), "app x", "x"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -158,7 +158,7 @@ func (fs *faultSet) count(k Kind) {
 // Injected returns how many times each fault kind was injected.
 func (s *Site) Injected() map[Kind]int {
 	out := map[Kind]int{}
-	s.faults.fired.Range(func(k, v any) bool {
+	s.faults.Load().fired.Range(func(k, v any) bool {
 		out[k.(Kind)] = int(v.(*atomic.Int64).Load())
 		return true
 	})
@@ -168,8 +168,8 @@ func (s *Site) Injected() map[Kind]int {
 // inject applies f. It returns true when the request has been answered (or
 // dropped) and false when the normal page should still be served (after
 // latency), in which case render, when non-nil, is the page to mangle.
-func (s *Site) inject(w http.ResponseWriter, r *http.Request, f Fault) bool {
-	s.faults.count(f.Kind)
+func (s *Site) inject(w http.ResponseWriter, r *http.Request, fs *faultSet, f Fault) bool {
+	fs.count(f.Kind)
 	switch f.Kind {
 	case Latency:
 		if !sleep(r, f.Delay) {
@@ -237,11 +237,11 @@ func (s *Site) inject(w http.ResponseWriter, r *http.Request, f Fault) bool {
 		var b bytes.Buffer
 		b.WriteString("<!DOCTYPE html><html><head><title>")
 		b.WriteString(`<div class="profile-name"<<<<script>document.write('`)
-		s.faults.mu.Lock()
+		fs.mu.Lock()
 		for range 512 {
-			b.WriteByte(byte(s.faults.rng.IntN(256)))
+			b.WriteByte(byte(fs.rng.IntN(256)))
 		}
-		s.faults.mu.Unlock()
+		fs.mu.Unlock()
 		b.WriteString(`<article class="post" data-post-id=">>>><div class=post-text>&#xZZZ;&#99999999;</tit`)
 		writeHTML(w, http.StatusOK, b.Bytes())
 		return true

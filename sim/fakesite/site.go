@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/psd-tools/exposure/sim"
@@ -44,7 +45,7 @@ type Site struct {
 	opt   Options
 	cls   classes
 
-	faults *faultSet
+	faults atomic.Pointer[faultSet]
 
 	hitMu   sync.Mutex
 	hits    map[string]int
@@ -74,7 +75,26 @@ func New(w *sim.World, o Options) *Site {
 	if o.Layout == 2 {
 		cls = layout2
 	}
-	return &Site{world: w, opt: o, cls: cls, faults: newFaultSet(o.Faults), hits: map[string]int{}, agents: map[string]int{}}
+	s := &Site{world: w, opt: o, cls: cls, hits: map[string]int{}, agents: map[string]int{}}
+	s.faults.Store(newFaultSet(o.Faults))
+	return s
+}
+
+// SetFaults replaces the fault configuration while the site serves (a
+// test turns faults off to check that the next run completes the work).
+// The counts Injected reports start again from zero.
+func (s *Site) SetFaults(f Faults) { s.faults.Store(newFaultSet(f)) }
+
+// HitCounts returns how many requests the site received for each request
+// URI (path and query), so a test can bound the retries per page.
+func (s *Site) HitCounts() map[string]int {
+	s.hitMu.Lock()
+	defer s.hitMu.Unlock()
+	out := make(map[string]int, len(s.hits))
+	for k, v := range s.hits {
+		out[k] = v
+	}
+	return out
 }
 
 // Hits returns how many requests the site received for the request URI
@@ -128,8 +148,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "locale", Value: "en_GB", Path: "/", MaxAge: 86400 * 30})
 	}
 
-	f, faulty := s.faults.pick(r)
-	if faulty && s.inject(w, r, f) {
+	fs := s.faults.Load()
+	f, faulty := fs.pick(r)
+	if faulty && s.inject(w, r, fs, f) {
 		return
 	}
 	if !faulty || f.Kind == Latency {

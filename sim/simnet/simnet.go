@@ -91,11 +91,17 @@ type Status struct {
 	Now   time.Time `json:"now"`
 	Start time.Time `json:"start"`
 	Stats sim.Stats `json:"stats"`
+	// TwitterRequests counts the API requests served per endpoint, and
+	// SiteRequests the site's, so that a sweep's cost can be measured
+	// from outside (and priced at the real platforms' rate limits).
+	TwitterRequests map[string]int `json:"twitter_requests"`
+	SiteRequests    int            `json:"site_requests"`
 }
 
 func (n *Network) status(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(Status{Now: n.World.Now(), Start: n.World.Start(), Stats: n.World.Stats()})
+	json.NewEncoder(w).Encode(Status{Now: n.World.Now(), Start: n.World.Start(), Stats: n.World.Stats(),
+		TwitterRequests: n.Twitter.Stats().Requests, SiteRequests: n.Site.TotalHits()})
 }
 
 // advance moves the world's clock: POST /_sim/advance?months=N (or
@@ -188,8 +194,7 @@ sites:
     random_delay: 0s
     parallelism: 8
     max_depth: 100       # search pages of 10: up to 1,000 results a query, as real sites cap
-    # The simulated world's clock is not the wall's: read everything it has.
-    horizon: 87600h
+    not_before: %[4]s
 
 recheck:
   due: 1d
