@@ -8,7 +8,7 @@ import (
 
 // releaseEvery bounds how often releaseMapped gives the kernel back the
 // database pages this process has mapped.
-const releaseEvery = 100 * time.Millisecond
+const releaseEvery = 25 * time.Millisecond
 
 // releaseMapped tells the kernel that this process no longer needs the
 // pages of the database file it has touched through bbolt's read-only
@@ -35,4 +35,23 @@ func (db *DB) releaseMapped() {
 		dontNeed(db.bolt.Info().Data, tx.Size())
 		return nil
 	})
+}
+
+// releaseEveryRecords is how many records a long scan reads between
+// releases of the mapped pages.
+const releaseEveryRecords = 128
+
+// releasing returns a function for a long scan inside tx to call once per
+// record: every releaseEveryRecords calls it hands the mapped pages back,
+// so a scan of the whole file (the end of a sweep counts every
+// checkpoint) holds a few pages at a time, not the file. Safe inside any
+// transaction: the mapping is not replaced while one is open, and a page
+// read again is mapped back from the page cache.
+func (db *DB) releasing(tx *bolt.Tx) func() {
+	n := 0
+	return func() {
+		if n++; n%releaseEveryRecords == 0 {
+			dontNeed(db.bolt.Info().Data, tx.Size())
+		}
+	}
 }

@@ -203,7 +203,9 @@ func (db *DB) updateSweep(id uint64, fn func(*Sweep) error) error {
 func (db *DB) Pending(sweepID uint64, fn func(Checkpoint) error) error {
 	var list []Checkpoint
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		release := db.releasing(tx)
 		return scan(tx.Bucket(bCheckpoints), prefix(seqString(sweepID)), func(_, v []byte) error {
+			release()
 			var c Checkpoint
 			if err := decode(v, &c); err != nil {
 				return err
@@ -231,7 +233,9 @@ func (db *DB) Pending(sweepID uint64, fn func(Checkpoint) error) error {
 func (db *DB) PendingCount(sweepID uint64) (map[string]int, error) {
 	out := map[string]int{}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		release := db.releasing(tx)
 		return scan(tx.Bucket(bCheckpoints), prefix(seqString(sweepID)), func(_, v []byte) error {
+			release()
 			var c Checkpoint
 			if err := decode(v, &c); err != nil {
 				return err
@@ -498,7 +502,9 @@ func (db *DB) FinishSweep(sweepID uint64, errText string) (Sweep, error) {
 		// checkpoints, so a resumed sweep does not count them twice.
 		s.Summary.Failed = 0
 		s.Summary.Failures = map[string]int{}
+		release := db.releasing(tx)
 		if err := scan(tx.Bucket(bCheckpoints), prefix(seqString(sweepID)), func(_, v []byte) error {
+			release()
 			var c Checkpoint
 			if err := decode(v, &c); err != nil {
 				return err
