@@ -203,18 +203,7 @@ func (db *DB) updateSweep(id uint64, fn func(*Sweep) error) error {
 func (db *DB) Pending(sweepID uint64, fn func(Checkpoint) error) error {
 	var list []Checkpoint
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		release := db.releasing(tx)
-		return scan(tx.Bucket(bCheckpoints), prefix(seqString(sweepID)), func(_, v []byte) error {
-			release()
-			var c Checkpoint
-			if err := decode(v, &c); err != nil {
-				return err
-			}
-			if !c.Done {
-				list = append(list, c)
-			}
-			return nil
-		})
+		return db.eachPending(tx, sweepID, func(c Checkpoint) { list = append(list, c) })
 	})
 	if err != nil {
 		return err
@@ -233,20 +222,27 @@ func (db *DB) Pending(sweepID uint64, fn func(Checkpoint) error) error {
 func (db *DB) PendingCount(sweepID uint64) (map[string]int, error) {
 	out := map[string]int{}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		release := db.releasing(tx)
-		return scan(tx.Bucket(bCheckpoints), prefix(seqString(sweepID)), func(_, v []byte) error {
-			release()
-			var c Checkpoint
-			if err := decode(v, &c); err != nil {
-				return err
-			}
-			if !c.Done {
-				out[c.Platform]++
-			}
-			return nil
-		})
+		return db.eachPending(tx, sweepID, func(c Checkpoint) { out[c.Platform]++ })
 	})
 	return out, err
+}
+
+// eachPending calls fn for each candidate of the sweep not done yet, in key
+// order, handing back the mapped pages as it goes (a sweep has tens of
+// thousands of checkpoints).
+func (db *DB) eachPending(tx *bolt.Tx, sweepID uint64, fn func(Checkpoint)) error {
+	release := db.releasing(tx)
+	return scan(tx.Bucket(bCheckpoints), prefix(seqString(sweepID)), func(_, v []byte) error {
+		release()
+		var c Checkpoint
+		if err := decode(v, &c); err != nil {
+			return err
+		}
+		if !c.Done {
+			fn(c)
+		}
+		return nil
+	})
 }
 
 // PendingPage returns up to n candidates of the sweep on platform that are
@@ -502,22 +498,13 @@ func (db *DB) FinishSweep(sweepID uint64, errText string) (Sweep, error) {
 		// checkpoints, so a resumed sweep does not count them twice.
 		s.Summary.Failed = 0
 		s.Summary.Failures = map[string]int{}
-		release := db.releasing(tx)
-		if err := scan(tx.Bucket(bCheckpoints), prefix(seqString(sweepID)), func(_, v []byte) error {
-			release()
-			var c Checkpoint
-			if err := decode(v, &c); err != nil {
-				return err
+		if err := db.eachPending(tx, sweepID, func(c Checkpoint) {
+			s.Summary.Failed++
+			reason := c.Error
+			if reason == "" {
+				reason = "not reached"
 			}
-			if !c.Done {
-				s.Summary.Failed++
-				reason := c.Error
-				if reason == "" {
-					reason = "not reached"
-				}
-				s.Summary.Failures[shortReason(reason)]++
-			}
-			return nil
+			s.Summary.Failures[shortReason(reason)]++
 		}); err != nil {
 			return err
 		}

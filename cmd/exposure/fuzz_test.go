@@ -76,17 +76,7 @@ func FuzzClassifyJSONL(f *testing.F) {
 		if want := countRecords(in); n != want {
 			t.Fatalf("%d records out for %d lines in", n, want)
 		}
-		lines := bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n"))
-		if n == 0 {
-			if out.Len() != 0 {
-				t.Fatalf("output for no input: %q", out.Bytes())
-			}
-			return
-		}
-		if len(lines) != n {
-			t.Fatalf("%d output lines for %d records", len(lines), n)
-		}
-		for _, l := range lines {
+		for _, l := range outputLines(t, out.Bytes(), n) {
 			var v struct {
 				ID         *string            `json:"id"`
 				Categories []string           `json:"categories"`
@@ -115,18 +105,7 @@ func FuzzIdentifyJSONL(f *testing.F) {
 			checkBadInput(t, err, "stdin")
 			return
 		}
-		n := countRecords(in)
-		lines := bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n"))
-		if n == 0 {
-			if out.Len() != 0 {
-				t.Fatalf("output for no input: %q", out.Bytes())
-			}
-			return
-		}
-		if len(lines) != n {
-			t.Fatalf("%d output lines for %d records", len(lines), n)
-		}
-		for _, l := range lines {
+		for _, l := range outputLines(t, out.Bytes(), countRecords(in)) {
 			var v struct {
 				ID      *string `json:"id"`
 				InScope *bool   `json:"in_scope"`
@@ -137,4 +116,21 @@ func FuzzIdentifyJSONL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// outputLines splits a JSONL output that must hold exactly n lines (none
+// at all for n == 0).
+func outputLines(t *testing.T, out []byte, n int) [][]byte {
+	t.Helper()
+	if n == 0 {
+		if len(out) != 0 {
+			t.Fatalf("output for no input: %q", out)
+		}
+		return nil
+	}
+	lines := bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n"))
+	if len(lines) != n {
+		t.Fatalf("%d output lines for %d records", len(lines), n)
+	}
+	return lines
 }
