@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/psd-tools/exposure/crawler"
@@ -84,5 +86,61 @@ func TestResumedSweepKeepsCrawl(t *testing.T) {
 	}
 	if src.forgot != 2 {
 		t.Fatalf("a second new sweep should forget again (%d)", src.forgot)
+	}
+}
+
+// goneErr is an account-state error as a source reports it.
+type goneErr struct{ state crawler.State }
+
+func (e goneErr) Error() string               { return "account is " + string(e.state) }
+func (e goneErr) AccountState() crawler.State { return e.state }
+
+// seedSource discovers its profiles, then reports what went wrong.
+type seedSource struct {
+	*memSource
+	err error
+}
+
+func (s *seedSource) Discover(ctx context.Context, yield func(crawler.Profile) error) error {
+	if err := s.memSource.Discover(ctx, yield); err != nil {
+		return err
+	}
+	return s.err
+}
+
+// TestUnavailableSeedsAreNotFailures checks that seed accounts the platform
+// says are gone or protected are recorded as a seed list to correct, not
+// as a discovery to retry, while a real failure beside them still is.
+func TestUnavailableSeedsAreNotFailures(t *testing.T) {
+	gone := fmt.Errorf("followers of @OldForce: %w", goneErr{crawler.StateAccountGone})
+	locked := fmt.Errorf("friends of @Locked: %w", goneErr{crawler.StateAccountProtected})
+	outage := errors.New("users/search q=pc page 3: HTTP 503")
+	for _, tc := range []struct {
+		name             string
+		err              error
+		failure, unavail string
+	}{
+		{"seeds only", errors.Join(gone, locked), "", "followers of @OldForce (account_gone); friends of @Locked (account_protected)"},
+		{"seeds and an outage", errors.Join(gone, outage), "users/search q=pc page 3: HTTP 503", "followers of @OldForce (account_gone)"},
+		{"outage only", outage, "users/search q=pc page 3: HTTP 503", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openDB(t)
+			src := &seedSource{memSource: world(5, 1), err: tc.err}
+			sw := &Sweeper{DB: db, Sources: []crawler.Source{src}, Identify: idByBio{}, Classify: wordClassifier{}}
+			s, err := sw.Run(context.Background(), opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Summary.Discovery["mem"]; got != tc.failure {
+				t.Errorf("discovery failure = %q, want %q", got, tc.failure)
+			}
+			if got := s.Summary.Unavailable["mem"]; got != tc.unavail {
+				t.Errorf("unavailable seeds = %q, want %q", got, tc.unavail)
+			}
+			if s.Summary.Candidates != 5 {
+				t.Errorf("candidates = %d, want 5", s.Summary.Candidates)
+			}
+		})
 	}
 }

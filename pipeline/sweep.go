@@ -192,14 +192,48 @@ func (s *Sweeper) discoverOne(ctx context.Context, sweepID uint64, src crawler.S
 		return storeErr
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case err != nil:
+	}
+	err, gone := splitUnavailable(err)
+	unavailable := strings.Join(gone, "; ")
+	if len(gone) > 0 {
+		opt.Log.Warn().Str("platform", src.Name()).Strs("accounts", gone).Msg("seed accounts unavailable: correct the seed list")
+		opt.Progress.Note(fmt.Sprintf("%s: %d seed accounts unavailable (correct the seed list): %s", src.Name(), len(gone), firstLine(unavailable)))
+	}
+	if err != nil {
 		opt.Log.Warn().Str("platform", src.Name()).Err(err).Int("candidates", n).Msg("discovery incomplete")
 		opt.Progress.Note(fmt.Sprintf("%s: discovery incomplete after %d candidates: %s", src.Name(), n, firstLine(err.Error())))
-		return s.DB.NoteDiscovery(sweepID, src.Name(), firstLine(err.Error()))
-	default:
-		opt.Log.Info().Str("platform", src.Name()).Int("candidates", n).Msg("discovery done")
-		return s.DB.NoteDiscovery(sweepID, src.Name(), "")
+		return s.DB.NoteDiscovery(sweepID, src.Name(), firstLine(err.Error()), unavailable)
 	}
+	opt.Log.Info().Str("platform", src.Name()).Int("candidates", n).Msg("discovery done")
+	return s.DB.NoteDiscovery(sweepID, src.Name(), "", unavailable)
+}
+
+// splitUnavailable takes out of a discovery error (often several joined)
+// the parts that say an account discovery started from is gone, suspended
+// or protected. Those are facts about the seed list, not failures: trying
+// again next sweep finds the same. Each is described as what the source
+// was doing ("followers of @X", the text before the first ": ") and the
+// account's state.
+func splitUnavailable(err error) (rest error, unavailable []string) {
+	if err == nil {
+		return nil, nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var others []error
+		for _, e := range j.Unwrap() {
+			r, u := splitUnavailable(e)
+			unavailable = append(unavailable, u...)
+			if r != nil {
+				others = append(others, r)
+			}
+		}
+		return errors.Join(others...), unavailable
+	}
+	if st, ok := crawler.AccountStateOf(err); ok {
+		what, _, _ := strings.Cut(err.Error(), ": ")
+		return nil, []string{fmt.Sprintf("%s (%s)", what, st)}
+	}
+	return err, nil
 }
 
 // pageSize is how many pending candidates a platform's feeder reads from

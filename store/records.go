@@ -238,6 +238,11 @@ type Summary struct {
 	// (profiles it never reached are not in Candidates); the next sweep
 	// discovers again.
 	Discovery map[string]string `json:"discovery_failures,omitempty"`
+	// Unavailable holds, per platform, the accounts discovery was told to
+	// start from (seed accounts) that the platform says are gone,
+	// suspended or protected: not a failure to retry, but a seed list to
+	// correct.
+	Unavailable map[string]string `json:"seeds_unavailable,omitempty"`
 }
 
 // Sweep is one run of the sweep pipeline.

@@ -166,21 +166,28 @@ func (db *DB) MarkDiscovered(sweepID uint64) error {
 	return db.updateSweep(sweepID, func(s *Sweep) error { s.Discovered = true; return nil })
 }
 
-// NoteDiscovery records that a platform's discovery stopped short, and
-// why, in the sweep's summary; an empty reason clears the note (a resumed
-// sweep whose repeated discovery finished).
-func (db *DB) NoteDiscovery(sweepID uint64, platform, reason string) error {
+// NoteDiscovery records how a platform's discovery ended: reason says why
+// it stopped short ("" for complete), unavailable lists the starting
+// accounts the platform says no longer exist or cannot be read ("" for
+// none).
+func (db *DB) NoteDiscovery(sweepID uint64, platform, reason, unavailable string) error {
 	return db.updateSweep(sweepID, func(s *Sweep) error {
-		if reason == "" {
-			delete(s.Summary.Discovery, platform)
-			return nil
-		}
-		if s.Summary.Discovery == nil {
-			s.Summary.Discovery = map[string]string{}
-		}
-		s.Summary.Discovery[platform] = reason
+		setOrDelete(&s.Summary.Discovery, platform, reason)
+		setOrDelete(&s.Summary.Unavailable, platform, unavailable)
 		return nil
 	})
+}
+
+// setOrDelete sets m[k] = v, or deletes k when v is empty.
+func setOrDelete(m *map[string]string, k, v string) {
+	if v == "" {
+		delete(*m, k)
+		return
+	}
+	if *m == nil {
+		*m = map[string]string{}
+	}
+	(*m)[k] = v
 }
 
 func (db *DB) updateSweep(id uint64, fn func(*Sweep) error) error {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -156,6 +158,11 @@ func printSweep(w io.Writer, s store.Sweep) {
 	sort.Strings(platforms)
 	for _, p := range platforms {
 		fmt.Fprintf(w, "  discovery incomplete on %s (the next sweep discovers again): %s\n", p, oneLine(sum.Discovery[p], 200))
+	}
+	for _, p := range slices.Sorted(maps.Keys(sum.Unavailable)) {
+		list := sum.Unavailable[p]
+		fmt.Fprintf(w, "  seed accounts unavailable on %s: %d; correct the seed list (rules/forces.yaml handles, or the config's seeds): %s\n",
+			p, strings.Count(list, "; ")+1, oneLine(list, 200))
 	}
 	fmt.Fprintln(w, "Next: 'exposure review list' to work through the flags, 'exposure report sweep' for the study table.")
 }
