@@ -3,6 +3,7 @@ package fakesite
 import (
 	"bytes"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -90,11 +91,7 @@ func (s *Site) SetFaults(f Faults) { s.faults.Store(newFaultSet(f)) }
 func (s *Site) HitCounts() map[string]int {
 	s.hitMu.Lock()
 	defer s.hitMu.Unlock()
-	out := make(map[string]int, len(s.hits))
-	for k, v := range s.hits {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.hits)
 }
 
 // Hits returns how many requests the site received for the request URI
@@ -109,11 +106,7 @@ func (s *Site) Hits(uri string) int {
 func (s *Site) UserAgents() map[string]int {
 	s.hitMu.Lock()
 	defer s.hitMu.Unlock()
-	out := make(map[string]int, len(s.agents))
-	for k, v := range s.agents {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.agents)
 }
 
 // CookieHits returns how many requests carried the site's locale cookie.
