@@ -117,6 +117,27 @@ func (c *call) target() (a sim.Account, found bool, bad *reply) {
 	return a, false, &rep
 }
 
+// readableTarget is target for the endpoints that read an account's own
+// lists (timeline, followers, friends), with the API's answers for an
+// account that is gone, suspended or protected.
+func (c *call) readableTarget() (sim.Account, *reply) {
+	a, found, bad := c.target()
+	var rep reply
+	switch {
+	case bad != nil:
+		return a, bad
+	case !found || a.State == sim.Deleted:
+		rep = apiError(http.StatusNotFound, 34, "Sorry, that page does not exist.")
+	case a.State == sim.Suspended:
+		rep = apiError(http.StatusForbidden, 63, "User has been suspended.")
+	case a.State == sim.Protected:
+		rep = notAuthorized(c.r.URL.Path)
+	default:
+		return a, nil
+	}
+	return a, &rep
+}
+
 // listable reports whether an account shows up in searches, lists and
 // look-ups: suspended and deleted accounts do not.
 func listable(a sim.Account) bool { return a.State == sim.Active || a.State == sim.Protected }
@@ -273,17 +294,9 @@ type cursorPage struct {
 
 // graphPage serves followers/list, followers/ids, friends/list, friends/ids.
 func (c *call) graphPage(followers, ids bool) reply {
-	a, found, bad := c.target()
+	a, bad := c.readableTarget()
 	if bad != nil {
 		return *bad
-	}
-	switch {
-	case !found || a.State == sim.Deleted:
-		return apiError(http.StatusNotFound, 34, "Sorry, that page does not exist.")
-	case a.State == sim.Suspended:
-		return apiError(http.StatusForbidden, 63, "User has been suspended.")
-	case a.State == sim.Protected:
-		return notAuthorized(c.r.URL.Path)
 	}
 	c.s.graph()
 	var members []string
@@ -353,17 +366,9 @@ func (c *call) graphPage(followers, ids bool) reply {
 // most recent tweets reachable at all. include_rts=false strips retweets
 // after count is applied, so pages can come back short, as on the API.
 func (c *call) userTimeline() reply {
-	a, found, bad := c.target()
+	a, bad := c.readableTarget()
 	if bad != nil {
 		return *bad
-	}
-	switch {
-	case !found || a.State == sim.Deleted:
-		return apiError(http.StatusNotFound, 34, "Sorry, that page does not exist.")
-	case a.State == sim.Suspended:
-		return apiError(http.StatusForbidden, 63, "User has been suspended.")
-	case a.State == sim.Protected:
-		return notAuthorized(c.r.URL.Path)
 	}
 	count := c.intParam("count", 20, 1, 200)
 	maxID, sinceID := c.int64Param("max_id"), c.int64Param("since_id")
