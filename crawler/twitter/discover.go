@@ -231,10 +231,8 @@ func (d *discovery) graphIDs(uid int64, name string, cursor int64, followers boo
 		if err != nil {
 			return 0, err
 		}
-		for i := range users {
-			if _, err := d.emit(&users[i], via); err != nil {
-				return 0, err
-			}
+		if err := d.emitAll(users, via); err != nil {
+			return 0, err
 		}
 	}
 	return next, nil
@@ -262,12 +260,17 @@ func (d *discovery) graphList(uid int64, name string, cursor int64, followers bo
 	if err != nil {
 		return 0, err
 	}
+	return next, d.emitAll(users, via)
+}
+
+// emitAll yields each of users not yielded before.
+func (d *discovery) emitAll(users []twitter.User, via string) error {
 	for i := range users {
 		if _, err := d.emit(&users[i], via); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return next, nil
+	return nil
 }
 
 // tweetSearch pages search/tweets and yields the authors. next_results
