@@ -11,21 +11,12 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/psd-tools/exposure/rules"
 )
 
 // RuleError is a problem in a rules file, with the file and line it is on.
-type RuleError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *RuleError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+type RuleError = rules.FileError
 
 // group is a named set of terms sharing a weight and options.
 type group struct {

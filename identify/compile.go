@@ -209,13 +209,13 @@ func phraseKey(s string) (string, []string) {
 func (b *builder) phrase(file string, p posString, e entry) error {
 	words, hasNum := phraseWords(p.s)
 	if len(words) == 0 {
-		return &RuleError{file, p.line, fmt.Sprintf("%q has no words", p.s)}
+		return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q has no words", p.s)}
 	}
 	if len(words) > 12 {
-		return &RuleError{file, p.line, fmt.Sprintf("%q: a phrase has at most 12 words", p.s)}
+		return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q: a phrase has at most 12 words", p.s)}
 	}
 	if len(words) == 1 && words[0] == numWord {
-		return &RuleError{file, p.line, fmt.Sprintf("%q: a phrase needs a word besides <n>", p.s)}
+		return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q: a phrase needs a word besides <n>", p.s)}
 	}
 	e.text, e.file, e.line = p.s, file, p.line
 	if e.kind == kRole && e.bare {
@@ -244,7 +244,7 @@ func (b *builder) phrase(file string, p posString, e entry) error {
 			if old.kind == kLookalike {
 				what += " " + b.classes[old.class].name
 			}
-			return &RuleError{file, p.line, fmt.Sprintf("%q is already defined at %s:%d (%s)", p.s, old.file, old.line, what)}
+			return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q is already defined at %s:%d (%s)", p.s, old.file, old.line, what)}
 		}
 	}
 	idx := int32(len(b.entries))

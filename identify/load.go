@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/psd-tools/exposure/rules"
 )
 
 // The rule files the detector reads from the rules FS.
@@ -20,18 +22,7 @@ const (
 )
 
 // RuleError is a problem in a rule file, with the file and line it is on.
-type RuleError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *RuleError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+type RuleError = rules.FileError
 
 // ForceInfo describes one force of the rules.
 type ForceInfo struct {
@@ -107,20 +98,20 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 					break
 				}
 			}
-			return nil, &RuleError{file, n, m[2]}
+			return nil, &RuleError{File: file, Line: n, Msg: m[2]}
 		}
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
 			msg = te.Errors[0]
 		}
-		return nil, &RuleError{file, 0, strings.TrimPrefix(msg, "yaml: ")}
+		return nil, &RuleError{File: file, Line: 0, Msg: strings.TrimPrefix(msg, "yaml: ")}
 	}
 	if len(doc.Content) == 0 {
-		return nil, &RuleError{file, 0, "file is empty"}
+		return nil, &RuleError{File: file, Line: 0, Msg: "file is empty"}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, &RuleError{file, root.Line, "want a mapping of sections at the top"}
+		return nil, &RuleError{File: file, Line: root.Line, Msg: "want a mapping of sections at the top"}
 	}
 	return root, nil
 }
@@ -129,7 +120,7 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 // errors, as are repeated keys.
 func fields(file string, n *yaml.Node, allowed []string, fn func(key string, v *yaml.Node) error) error {
 	if n.Kind != yaml.MappingNode {
-		return &RuleError{file, n.Line, "want a mapping with keys " + strings.Join(allowed, ", ")}
+		return &RuleError{File: file, Line: n.Line, Msg: "want a mapping with keys " + strings.Join(allowed, ", ")}
 	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -141,10 +132,10 @@ func fields(file string, n *yaml.Node, allowed []string, fn func(key string, v *
 			}
 		}
 		if !ok {
-			return &RuleError{file, k.Line, fmt.Sprintf("unknown key %q (want one of %s)", k.Value, strings.Join(allowed, ", "))}
+			return &RuleError{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q (want one of %s)", k.Value, strings.Join(allowed, ", "))}
 		}
 		if l, dup := seen[k.Value]; dup {
-			return &RuleError{file, k.Line, fmt.Sprintf("key %q repeated (first at line %d)", k.Value, l)}
+			return &RuleError{File: file, Line: k.Line, Msg: fmt.Sprintf("key %q repeated (first at line %d)", k.Value, l)}
 		}
 		seen[k.Value] = k.Line
 		if err := fn(k.Value, v); err != nil {
@@ -164,16 +155,16 @@ func strList(file string, n *yaml.Node) ([]posString, error) {
 		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		return nil, &RuleError{file, n.Line, "want a list of phrases"}
+		return nil, &RuleError{File: file, Line: n.Line, Msg: "want a list of phrases"}
 	}
 	out := make([]posString, 0, len(n.Content))
 	for _, c := range n.Content {
 		if c.Kind != yaml.ScalarNode {
-			return nil, &RuleError{file, c.Line, "want a phrase, got a nested list or mapping"}
+			return nil, &RuleError{File: file, Line: c.Line, Msg: "want a phrase, got a nested list or mapping"}
 		}
 		s := strings.TrimSpace(c.Value)
 		if s == "" {
-			return nil, &RuleError{file, c.Line, "empty phrase"}
+			return nil, &RuleError{File: file, Line: c.Line, Msg: "empty phrase"}
 		}
 		out = append(out, posString{s, c.Line})
 	}
@@ -182,7 +173,7 @@ func strList(file string, n *yaml.Node) ([]posString, error) {
 
 func scalar(file string, n *yaml.Node) (string, error) {
 	if n.Kind != yaml.ScalarNode || strings.TrimSpace(n.Value) == "" {
-		return "", &RuleError{file, n.Line, "want a non-empty value"}
+		return "", &RuleError{File: file, Line: n.Line, Msg: "want a non-empty value"}
 	}
 	return strings.TrimSpace(n.Value), nil
 }
@@ -196,7 +187,7 @@ func boolean(file string, n *yaml.Node) (bool, error) {
 			return false, nil
 		}
 	}
-	return false, &RuleError{file, n.Line, fmt.Sprintf("want true or false, got %q", n.Value)}
+	return false, &RuleError{File: file, Line: n.Line, Msg: fmt.Sprintf("want true or false, got %q", n.Value)}
 }
 
 var handleRE = regexp.MustCompile(`^@?[A-Za-z0-9_]{1,30}$`)
@@ -224,10 +215,10 @@ func (b *builder) forces(root *yaml.Node) error {
 		return err
 	}
 	if list == nil {
-		return &RuleError{file, root.Line, `missing "forces"`}
+		return &RuleError{File: file, Line: root.Line, Msg: `missing "forces"`}
 	}
 	if list.Kind != yaml.SequenceNode {
-		return &RuleError{file, list.Line, "forces: want a list of forces"}
+		return &RuleError{File: file, Line: list.Line, Msg: "forces: want a list of forces"}
 	}
 	// Ambiguous places first, so that a force's place clashing with one
 	// is reported at the force.
@@ -289,10 +280,10 @@ func (b *builder) forces(root *yaml.Node) error {
 			return err
 		}
 		if f.name == "" {
-			return &RuleError{file, fn.Line, "force without a name"}
+			return &RuleError{File: file, Line: fn.Line, Msg: "force without a name"}
 		}
 		if l, dup := names[strings.ToLower(f.name)]; dup {
-			return &RuleError{file, line, fmt.Sprintf("force %q repeated (first at line %d)", f.name, l)}
+			return &RuleError{File: file, Line: line, Msg: fmt.Sprintf("force %q repeated (first at line %d)", f.name, l)}
 		}
 		names[strings.ToLower(f.name)] = line
 		idx := int32(len(b.forceList))
@@ -324,12 +315,12 @@ func (b *builder) forces(root *yaml.Node) error {
 		}
 		for _, h := range f.handles {
 			if !handleRE.MatchString(h.s) {
-				return &RuleError{file, h.line, fmt.Sprintf("handle %q: want letters, digits and underscores", h.s)}
+				return &RuleError{File: file, Line: h.line, Msg: fmt.Sprintf("handle %q: want letters, digits and underscores", h.s)}
 			}
 			hs := strings.TrimPrefix(h.s, "@")
 			low := strings.ToLower(hs)
 			if prev, dup := b.official[low]; dup {
-				return &RuleError{file, h.line, fmt.Sprintf("handle %q is already %s's", hs, b.forceList[prev].Name)}
+				return &RuleError{File: file, Line: h.line, Msg: fmt.Sprintf("handle %q is already %s's", hs, b.forceList[prev].Name)}
 			}
 			b.official[low] = idx
 			fi.Handles = append(fi.Handles, hs)
@@ -351,7 +342,7 @@ func (b *builder) forces(root *yaml.Node) error {
 		}
 	}
 	if len(b.forceList) == 0 {
-		return &RuleError{file, list.Line, "no forces"}
+		return &RuleError{File: file, Line: list.Line, Msg: "no forces"}
 	}
 	return nil
 }
@@ -430,7 +421,7 @@ func (b *builder) identity(root *yaml.Node) error {
 				}
 				for _, c := range codes {
 					if !codeRE.MatchString(c.s) {
-						return &RuleError{file, c.line, fmt.Sprintf("location code %q: want 2 or 3 capital letters", c.s)}
+						return &RuleError{File: file, Line: c.line, Msg: fmt.Sprintf("location code %q: want 2 or 3 capital letters", c.s)}
 					}
 					b.codes[strings.ToLower(c.s)] = true
 				}
@@ -445,7 +436,7 @@ func (b *builder) identity(root *yaml.Node) error {
 			for _, p := range ps {
 				l := strings.ToLower(p.s)
 				if first, dup := seen[l]; dup {
-					return &RuleError{file, p.line, fmt.Sprintf("search phrase %q repeated (first at line %d)", p.s, first)}
+					return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("search phrase %q repeated (first at line %d)", p.s, first)}
 				}
 				seen[l] = p.line
 				b.search = append(b.search, p.s)
@@ -497,7 +488,7 @@ func (b *builder) modifiers(n *yaml.Node) error {
 func (b *builder) lookalikes(n *yaml.Node) error {
 	const file = IdentityFile
 	if n.Kind != yaml.SequenceNode {
-		return &RuleError{file, n.Line, "lookalikes: want a list of classes"}
+		return &RuleError{File: file, Line: n.Line, Msg: "lookalikes: want a list of classes"}
 	}
 	seen := map[string]int{}
 	for _, cn := range n.Content {
@@ -523,10 +514,10 @@ func (b *builder) lookalikes(n *yaml.Node) error {
 			return err
 		}
 		if c.name == "" || c.reason == "" || phrases == nil {
-			return &RuleError{file, cn.Line, "a look-alike class needs class, reason and phrases"}
+			return &RuleError{File: file, Line: cn.Line, Msg: "a look-alike class needs class, reason and phrases"}
 		}
 		if l, dup := seen[c.name]; dup {
-			return &RuleError{file, cn.Line, fmt.Sprintf("look-alike class %q repeated (first at line %d)", c.name, l)}
+			return &RuleError{File: file, Line: cn.Line, Msg: fmt.Sprintf("look-alike class %q repeated (first at line %d)", c.name, l)}
 		}
 		seen[c.name] = cn.Line
 		idx := int16(len(b.classes))
@@ -548,11 +539,11 @@ func (b *builder) words(file string, n *yaml.Node, flag uint16) error {
 	for _, p := range ps {
 		ws, _ := phraseWords(p.s)
 		if len(ws) == 0 {
-			return &RuleError{file, p.line, fmt.Sprintf("%q has no words", p.s)}
+			return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q has no words", p.s)}
 		}
 		for _, w := range ws {
 			if w == numWord {
-				return &RuleError{file, p.line, fmt.Sprintf("%q: <n> is not allowed in a word list", p.s)}
+				return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q: <n> is not allowed in a word list", p.s)}
 			}
 			b.wordFlags[b.wordID(w)] |= flag
 		}

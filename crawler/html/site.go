@@ -15,6 +15,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"gopkg.in/yaml.v3"
+
+	"github.com/psd-tools/exposure/rules"
 )
 
 // Site is one site file (rules/sites/NAME.yaml): where a public HTML site's
@@ -270,19 +272,8 @@ func parseTime(format, s string) (time.Time, error) {
 	return time.Parse(format, s)
 }
 
-// LineError is a problem in a site file, with its position.
-type LineError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *LineError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
+// LineError is a problem in a site file, with the file and line it is on.
+type LineError = rules.FileError
 
 func lineError(n *yaml.Node, format string, args ...any) error {
 	return &LineError{Line: n.Line, Msg: fmt.Sprintf(format, args...)}
