@@ -188,3 +188,20 @@ func AccountStateOf(err error) (State, bool) {
 	}
 	return "", false
 }
+
+// Sleep waits d or until ctx ends, returning ctx's error then: the sources'
+// waits (politeness delays, backoff, rate-limit resets) must end at once
+// when a sweep is stopped.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -276,7 +276,7 @@ func (s *Source) get(ctx context.Context, c *colly.Collector, from *colly.Reques
 		wait = min(wait, s.cfg.MaxWait)
 		s.obs.Retrying(s.site.Name, "GET "+endpoint(rawURL), attempt, last)
 		s.log.Debug().Str("url", rawURL).Int("attempt", attempt).Int("status", p.status).Dur("wait", wait).AnErr("error", err).Msg("retrying")
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := crawler.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
