@@ -551,7 +551,8 @@ const cancelFactor = 0.2
 
 // score combines model and rules for category ci.
 func (c *Classifier) score(w *work, ci int) float64 {
-	if !c.hasModel[ci] {
+	if !c.hasModel[ci] || len(w.fs) == 0 {
+		// a post without a word gives the model nothing but its bias
 		return w.rule[ci]
 	}
 	return combine(&c.rules.cats[ci], sigmoid(w.z[ci]), w.rule[ci], w.support[ci], w.mfactor[ci], w.cancelled[ci])
@@ -606,20 +607,32 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
-// result builds the Result of a run.
+// result builds the Result of a run. A category is flagged exactly when
+// its reported score reaches its threshold, so whoever ranks or thresholds
+// by score sees what the flags say.
 func (c *Classifier) result(w *work, text string) Result {
 	res := Result{Categories: []Category{}, Scores: make(map[Category]float64, 4)}
 	for ci, cat := range Categories {
+		cr := &c.rules.cats[ci]
 		s := c.score(w, ci)
-		res.Scores[cat] = math.Round(s*1e4) / 1e4
-		if s >= c.rules.cats[ci].threshold && c.rules.loaded[ci] {
+		flagged := false
+		if s >= cr.threshold && c.rules.loaded[ci] {
 			n := len(res.Evidence)
 			res.Evidence = c.evidence(w, text, ci, res.Evidence)
-			if len(res.Evidence) == n {
+			if flagged = len(res.Evidence) > n; !flagged {
 				// the model's bias alone, with no word pushing the score
-				// up, is no reason to flag a post
-				continue
+				// up, is no reason to flag a post, nor to score it high
+				// (the biases are not small: an empty post would score
+				// above the bar): it scores what its rules found
+				s = w.rule[ci]
 			}
+		}
+		r := math.Round(s*1e4) / 1e4
+		if !flagged && c.rules.loaded[ci] && r >= cr.threshold {
+			r = math.Floor(cr.threshold*1e4-1) / 1e4 // rounding must not reach the bar
+		}
+		res.Scores[cat] = r
+		if flagged {
 			res.Categories = append(res.Categories, cat)
 		}
 	}

@@ -223,3 +223,28 @@ func TestRepeatedWordsCapped(t *testing.T) {
 		t.Errorf("not flagged: %v", r.Scores)
 	}
 }
+
+// TestFlaggedIffScoreReachesThreshold: a score at or above the bar means
+// flagged and nothing else does, including posts with no words at all,
+// whose scores would otherwise be the models' biases.
+func TestFlaggedIffScoreReachesThreshold(t *testing.T) {
+	c := mustLoad(t)
+	posts := append([]string{"", " ", "👀", "💙💙", "...", "@user", "URL", "\xff\xfe"}, benchCorpus(t)...)
+	for _, text := range posts {
+		r := c.Classify(text)
+		checkResult(t, text, r)
+		for ci, cat := range Categories {
+			th := c.rules.cats[ci].threshold
+			if got, want := slices.Contains(r.Categories, cat), r.Scores[cat] >= th; got != want {
+				t.Errorf("%q: %s flagged %v with score %v (threshold %v)", text, cat, got, r.Scores[cat], th)
+			}
+		}
+	}
+	for _, text := range []string{"", "👀", "..."} {
+		for cat, s := range c.Classify(text).Scores {
+			if s > 0.1 {
+				t.Errorf("%q: %s scores %v with no words", text, cat, s)
+			}
+		}
+	}
+}
