@@ -1,0 +1,27 @@
+#!/bin/sh
+# Retrains the four shipped models (rules/models/*.json) from the labelled
+# data, exactly as rules/models/README.md describes. Training is
+# deterministic, so on an unchanged tree this rewrites the same bytes:
+# `scripts/train-models.sh && git diff --exit-code rules/models` proves the
+# shipped models are what the data and rules make.
+#
+# Usage, from the module root: scripts/train-models.sh [OLID_DIR]
+set -eu
+OLID=${1:-../shared/data/olid}
+T=testdata/classify
+BIN=$(mktemp -d)/exposure
+trap 'rm -rf "$(dirname "$BIN")"' EXIT
+go build -o "$BIN" ./cmd/exposure
+X() { "$BIN" --log-level warn --rules rules train "$@" --replace; }
+
+TRAIN="--in $T/train.jsonl --in $T/generated_train.jsonl"
+HELD="--heldout $T/test.jsonl --heldout $T/generated_test.jsonl"
+
+X --olid "$OLID" $TRAIN --in-weight 3 --category offensive $HELD \
+	--out rules/models/offensive.json
+for c in procedure negativity; do
+	X $TRAIN --olid "$OLID" --olid-weight 0.2 --category $c --epochs 12 --rate 0.2 $HELD \
+		--out rules/models/$c.json
+done
+X $TRAIN --olid "$OLID" --olid-clean-only --olid-weight 0.2 --category political \
+	--epochs 6 --rate 0.2 $HELD --out rules/models/political.json
