@@ -72,6 +72,10 @@ type work struct {
 	mfactor [4]float64
 	uni, bi []float64
 	units   []unit
+	// low is the post with ASCII letters lower-cased, for the lowered
+	// patterns; made once a pattern runs (lowState 1: usable, 2: not).
+	low      []byte
+	lowState uint8
 }
 
 // unit is a candidate for model evidence: tokens a..b and their weight.
@@ -242,6 +246,7 @@ func (c *Classifier) run(w *work, text string) {
 	}
 	w.cueSeen = w.cueSeen[:len(rs.cues)]
 	clear(w.cueSeen)
+	w.lowState = 0
 	for _, m := range w.ms {
 		ap := rs.autoPats[m.id]
 		s, e := m.start, m.end
@@ -465,7 +470,25 @@ const defaultPatternWindow = 10
 // matchPattern adds the hits of pattern pi in text[from:].
 func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
 	p := &c.rules.patterns[pi]
-	for _, loc := range p.re.FindAllStringIndex(text[from:], 8) {
+	var locs [][]int
+	if p.lower != nil && w.lowState == 0 {
+		var ok bool
+		w.low, ok = lowerASCII(w.low[:0], w.d.src)
+		w.lowState = 2
+		if ok {
+			w.lowState = 1
+		}
+	}
+	if p.lower != nil && w.lowState == 1 {
+		low := w.low[from:len(text)]
+		if !p.pf.pass(low) {
+			return
+		}
+		locs = p.lower.FindAllIndex(low, 8)
+	} else {
+		locs = p.re.FindAllStringIndex(text[from:], 8)
+	}
+	for _, loc := range locs {
 		if len(w.hits) >= maxMatches {
 			return
 		}

@@ -48,8 +48,10 @@ type pattern struct {
 	group    int // pseudo-group so context rules can name it
 	weight   float64
 	re       *regexp.Regexp
-	requires []int32 // cue ids; the pattern only runs when one is present
-	window   int32   // words either side of a required cue the pattern sees
+	lower    *regexp.Regexp // re for ASCII-lower-cased text (fold.go), or nil
+	pf       prefilter      // what the lowered text needs for lower to match
+	requires []int32        // cue ids; the pattern only runs when one is present
+	window   int32          // words either side of a required cue the pattern sees
 	line     int
 	reason   string
 }
@@ -468,6 +470,9 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 		return errAt(srcLine, "pattern %q matches empty text", p.name)
 	}
 	p.re = re
+	if p.lower = lowerPattern(src); p.lower != nil {
+		p.pf = newPrefilter(p.lower)
+	}
 	// A pattern is its own group so context rules can refer to it by name.
 	p.group = len(rs.groups)
 	for _, og := range rs.groups {

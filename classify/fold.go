@@ -1,0 +1,299 @@
+package classify
+
+import (
+	"bytes"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Most patterns are written (?i), and case folding is the costly part of
+// matching them: every literal rune goes through unicode.SimpleFold. On a
+// copy of the post with ASCII letters lower-cased, a pattern with its
+// literals lower-cased and no folding finds exactly the same matches, as
+// long as every piece of the pattern treats a letter and its ASCII case
+// partner alike and the post holds none of the two non-ASCII runes that
+// fold to an ASCII letter. Lower-casing ASCII keeps every byte offset, and
+// invalid UTF-8 decodes the same.
+
+// foldsToASCII are the runes outside ASCII whose case folding orbit holds
+// an ASCII letter: the Kelvin sign (k) and the long s (s). A post holding
+// one is matched with the original patterns.
+var foldsToASCII = []string{"\u017f", "\u212a"}
+
+// lowerPattern returns re rewritten to match the ASCII-lower-cased text
+// with no case folding, or nil when that would not match the same.
+func lowerPattern(src string) *regexp.Regexp {
+	t, err := syntax.Parse(src, syntax.Perl)
+	if err != nil || !lowerTree(t) {
+		return nil
+	}
+	re, err := regexp.Compile(t.String())
+	if err != nil {
+		return nil
+	}
+	return re
+}
+
+// lowerTree rewrites t in place; false means t cannot be rewritten.
+func lowerTree(t *syntax.Regexp) bool {
+	switch t.Op {
+	case syntax.OpLiteral:
+		fold := t.Flags&syntax.FoldCase != 0
+		for i, r := range t.Rune {
+			switch {
+			case isASCIILetter(r):
+				if !fold {
+					// case-sensitive: the lowered text would let the
+					// other case match too
+					return false
+				}
+				t.Rune[i] = r | 0x20
+			case fold && unicode.SimpleFold(r) != r:
+				return false // a non-ASCII letter that has cases
+			}
+		}
+		t.Flags &^= syntax.FoldCase
+	case syntax.OpCharClass:
+		// a class must hold a letter and its other case alike (the parser
+		// adds the other case under (?i)); the lowered text only holds the
+		// lower one
+		for r := 'a'; r <= 'z'; r++ {
+			if inClass(t.Rune, r) != inClass(t.Rune, r-0x20) {
+				return false
+			}
+		}
+	}
+	for _, s := range t.Sub {
+		if !lowerTree(s) {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+// inClass reports whether r is in the ranges of a char class.
+func inClass(ranges []rune, r rune) bool {
+	for i := 0; i+1 < len(ranges); i += 2 {
+		if ranges[i] <= r && r <= ranges[i+1] {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII appends text with A-Z lower-cased to b. ok is false when text
+// holds a rune that folds to an ASCII letter, where the lowered patterns do
+// not apply.
+func lowerASCII(b []byte, text string) (_ []byte, ok bool) {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c-'A' < 26 {
+			c |= 0x20
+		}
+		b = append(b, c)
+	}
+	for _, s := range foldsToASCII {
+		if strings.Contains(text, s) {
+			return b, false
+		}
+	}
+	return b, true
+}
+
+// A prefilter is a condition a text must meet for a lowered pattern to
+// match in it: for every clause, the text holds one of its strings. It
+// spares running a pattern whose cue is present (a common word such as
+// "court") when the rest of what the pattern needs is not. It is derived
+// from the pattern itself, so it can only rule out texts the pattern does
+// not match.
+type prefilter [][][]byte
+
+// maxClauses bounds the work of checking a prefilter.
+const maxClauses = 3
+
+// newPrefilter derives the prefilter of a lowered pattern's source.
+func newPrefilter(re *regexp.Regexp) prefilter {
+	t, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var cs [][]string
+	for _, c := range clauses(t) {
+		if minLen(c) >= 3 {
+			cs = append(cs, c)
+		}
+	}
+	// the most selective (longest shortest string) first
+	slices.SortStableFunc(cs, func(a, b []string) int { return minLen(b) - minLen(a) })
+	var pf prefilter
+	for _, c := range cs[:min(len(cs), maxClauses)] {
+		var bs [][]byte
+		for _, s := range c {
+			bs = append(bs, []byte(s))
+		}
+		pf = append(pf, bs)
+	}
+	return pf
+}
+
+// clauses returns conditions every match of t meets: each clause lists
+// strings one of which is in the match.
+func clauses(t *syntax.Regexp) [][]string {
+	if e := exact(t); e != nil {
+		return [][]string{e}
+	}
+	switch t.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return clauses(t.Sub[0])
+	case syntax.OpRepeat:
+		if t.Min >= 1 {
+			return clauses(t.Sub[0])
+		}
+	case syntax.OpConcat:
+		// every part is in the match; runs of parts with few spellings
+		// join into one clause of their concatenations
+		var out [][]string
+		var run []string
+		flush := func() {
+			if run != nil {
+				out = append(out, run)
+				run = nil
+			}
+		}
+		for _, s := range t.Sub {
+			e := exact(s)
+			switch {
+			case e == nil:
+				flush()
+				out = append(out, clauses(s)...)
+			case run == nil:
+				run = e
+			case len(run)*len(e) <= maxExact:
+				run = cross(run, e)
+			default:
+				flush()
+				run = e
+			}
+		}
+		flush()
+		return out
+	case syntax.OpAlternate:
+		// one alternative is in the match: the union of the best clause
+		// of each
+		var union []string
+		for _, s := range t.Sub {
+			cs := clauses(s)
+			if len(cs) == 0 {
+				return nil
+			}
+			best := cs[0]
+			for _, c := range cs[1:] {
+				if minLen(c) > minLen(best) {
+					best = c
+				}
+			}
+			union = append(union, best...)
+		}
+		return [][]string{union}
+	}
+	return nil
+}
+
+// maxExact bounds the spellings exact lists.
+const maxExact = 64
+
+// exact returns every text t matches when they are few, or nil. Empty-width
+// assertions match "": dropping them only widens the set.
+func exact(t *syntax.Regexp) []string {
+	switch t.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return []string{""}
+	case syntax.OpLiteral:
+		if t.Flags&syntax.FoldCase != 0 || slices.Contains(t.Rune, utf8.RuneError) {
+			return nil // U+FFFD also matches a byte of invalid UTF-8
+		}
+		return []string{string(t.Rune)}
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(t.Rune); i += 2 {
+			for r := t.Rune[i]; r <= t.Rune[i+1]; r++ {
+				if len(out) == 4 || r == utf8.RuneError {
+					return nil
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out
+	case syntax.OpCapture:
+		return exact(t.Sub[0])
+	case syntax.OpQuest:
+		if e := exact(t.Sub[0]); e != nil && len(e) < maxExact {
+			return append([]string{""}, e...)
+		}
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range t.Sub {
+			e := exact(s)
+			if e == nil || len(out)*len(e) > maxExact {
+				return nil
+			}
+			out = cross(out, e)
+		}
+		return out
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range t.Sub {
+			e := exact(s)
+			if e == nil || len(out)+len(e) > maxExact {
+				return nil
+			}
+			out = append(out, e...)
+		}
+		return out
+	}
+	return nil
+}
+
+func cross(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
+}
+
+func minLen(c []string) int {
+	n := -1
+	for _, s := range c {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return max(n, 0)
+}
+
+// pass reports whether text may hold a match.
+func (pf prefilter) pass(text []byte) bool {
+	for _, c := range pf {
+		found := false
+		for _, s := range c {
+			if bytes.Contains(text, s) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,137 @@
+package classify
+
+import (
+	"math/rand"
+	"regexp"
+	"slices"
+	"testing"
+	"unicode"
+)
+
+// TestFoldsToASCII checks that foldsToASCII lists every rune outside ASCII
+// that case-folds to an ASCII letter, which lowerASCII must refuse.
+func TestFoldsToASCII(t *testing.T) {
+	var got []string
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if isASCIILetter(f) {
+				got = append(got, string(r))
+				break
+			}
+		}
+	}
+	if !slices.Equal(got, foldsToASCII) {
+		t.Fatalf("runes folding to ASCII letters: %q, foldsToASCII has %q", got, foldsToASCII)
+	}
+}
+
+// foldTexts are long posts as written, in mixed case, and cut anywhere
+// (patterns see windows of a post).
+func foldTexts(tb testing.TB) []string {
+	rnd := rand.New(rand.NewSource(1))
+	var out []string
+	for i, s := range longCorpus(tb) {
+		mixed := []byte(s)
+		for i := range mixed {
+			if rnd.Intn(2) == 0 && mixed[i] >= 'a' && mixed[i] <= 'z' {
+				mixed[i] -= 'a' - 'A'
+			}
+		}
+		out = append(out, s, string(mixed))
+		if i%2 == 1 {
+			continue
+		}
+		a := rnd.Intn(len(s) + 1)
+		b := a + rnd.Intn(len(s)-a+1)
+		out = append(out, string(mixed[a:b]))
+	}
+	return out
+}
+
+// TestLowerPatterns checks that every shipped pattern finds the same
+// matches lowered on the lower-cased text, and that its prefilter passes
+// every text it matches in.
+func TestLowerPatterns(t *testing.T) {
+	c := mustLoad(t)
+	texts := foldTexts(t)
+	lowered := 0
+	for _, p := range c.rules.patterns {
+		if p.lower == nil {
+			continue
+		}
+		lowered++
+		for _, s := range texts {
+			checkLowered(t, p.re, p.lower, p.pf, s)
+		}
+	}
+	if lowered == 0 {
+		t.Fatal("no pattern is lowered")
+	}
+}
+
+func checkLowered(t *testing.T, re, lower *regexp.Regexp, pf prefilter, s string) {
+	t.Helper()
+	low, ok := lowerASCII(nil, s)
+	if !ok {
+		return
+	}
+	want := re.FindAllStringIndex(s, 8)
+	if got := lower.FindAllIndex(low, 8); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("%s on %q: lowered %v, want %v", re, s, got, want)
+	}
+	if want != nil && !pf.pass(low) {
+		t.Fatalf("%s matches %q but its prefilter %q refuses it", re, s, pf)
+	}
+}
+
+// TestLowerPattern covers what must not be lowered, and prefilters.
+func TestLowerPattern(t *testing.T) {
+	for _, tc := range []struct {
+		src   string
+		lower bool
+		texts []string
+	}{
+		{`(?i)\bfoo(?:bar|baz)\b`, true, []string{"FOObaz", "a FooBar b", "foobazz"}},
+		{`\b[Tt]he Traitors\b`, false, nil}, // case matters
+		{`(?i)the (?-i:BBC)`, false, nil},   // case matters in part
+		{`(?i)caf\x{e9}`, false, nil},       // a non-ASCII letter with cases
+		{`(?i)don[\x27\x{2019}]?t\s+\w+`, true, []string{"DON’T care", "don't Know", "dont"}},
+		{`(?i)[a-c]+x{2,}`, true, []string{"ABCXX", "abx", "\xffAXX\xff"}},
+		{`(?i)\x{fffd}x`, true, []string{"\xffX", "\uFFFDx"}}, // U+FFFD also matches invalid bytes
+		{`(?i)[^.!?\n]{0,5}?\bcps\b`, true, []string{"the CPS", "cpsx", "Cps!"}},
+		{`(?i)\d+\s+(?:stops|searches)\s+a\s+day`, true, []string{"20 STOPS A DAY", "stops a day"}},
+	} {
+		re := regexp.MustCompile(tc.src)
+		lower := lowerPattern(tc.src)
+		if (lower != nil) != tc.lower {
+			t.Errorf("%s: lowered %v, want %v", tc.src, lower, tc.lower)
+			continue
+		}
+		if lower == nil {
+			continue
+		}
+		pf := newPrefilter(lower)
+		for _, s := range tc.texts {
+			checkLowered(t, re, lower, pf, s)
+		}
+	}
+}
+
+// FuzzLowerPatterns checks lowered patterns and their prefilters against
+// the originals on arbitrary text.
+func FuzzLowerPatterns(f *testing.F) {
+	for _, s := range []string{"The CPS bottled it", "PC 1234", "\xffDON’T care\xc3", "K\u212aſ", "12 Acacia Avenue"} {
+		f.Add(s)
+	}
+	c, err := Load(embeddedRules())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, p := range c.rules.patterns {
+			if p.lower != nil {
+				checkLowered(t, p.re, p.lower, p.pf, s)
+			}
+		}
+	})
+}
