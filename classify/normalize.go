@@ -75,6 +75,8 @@ type doc struct {
 	word []byte
 	wpos []wpos // per byte of word: where it came from
 	run  int    // length of the run of the word's last letter
+	// general turns off the plain-word fast path, for tests.
+	general bool
 }
 
 func (d *doc) reset(src string) {
@@ -366,6 +368,19 @@ func (d *doc) normalize(src string) {
 			i++
 			continue
 		}
+		if j, ok := plainWord(cs, i); ok && !d.general {
+			d.writePlain(cs[i:j], sent, quoted)
+			if j-i == 1 {
+				singles++
+			} else {
+				singles = 0
+			}
+			if singles >= joinRun {
+				d.joinSingles(singles)
+			}
+			i = j
+			continue
+		}
 		j := i
 		hashtag := false
 		if c.class == cHash || c.class == cAt {
@@ -455,6 +470,53 @@ func (d *doc) normalize(src string) {
 		}
 		i = j
 	}
+}
+
+// plainWord reports whether a word of plain letters a-z starts at cs[i]
+// and ends at cs[j] where nothing can carry it on, so it needs none of the
+// general word scan. Most words are plain.
+func plainWord(cs []char, i int) (j int, ok bool) {
+	for j = i; j < len(cs); j++ {
+		c := &cs[j]
+		if c.class != cLetter || c.r < 'a' || c.r > 'z' {
+			break
+		}
+	}
+	if j == i {
+		return j, false
+	}
+	if j == len(cs) {
+		return j, true
+	}
+	switch cs[j].class {
+	case cSpace, cQuote, cEnd:
+		return j, true
+	}
+	return j, false
+}
+
+// writePlain appends the plain word cs as one token, as the general path
+// would: three or more of a letter in a row collapse to one.
+func (d *doc) writePlain(cs []char, sent int32, quoted bool) {
+	ns := len(d.norm)
+	run := 0
+	for k := range cs {
+		b := byte(cs[k].r)
+		if n := len(d.norm); n > ns && d.norm[n-1] == b {
+			run++
+			switch run {
+			case 2:
+				d.norm = append(d.norm, b)
+			case 3:
+				d.norm = d.norm[:n-1]
+			}
+			continue
+		}
+		run = 1
+		d.norm = append(d.norm, b)
+	}
+	d.toks = append(d.toks, token{ns: int32(ns), ne: int32(len(d.norm)), os: cs[0].os, oe: cs[len(cs)-1].oe, sent: sent, quoted: quoted})
+	d.norm = append(d.norm, ' ')
 }
 
 // startsWord reports whether a word starts at cs[i].

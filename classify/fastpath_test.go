@@ -1,0 +1,49 @@
+package classify
+
+import (
+	"slices"
+	"testing"
+)
+
+// The hot path has fast paths that must decide exactly what the general
+// code decides. These tests run both on the same posts, so they hold
+// whatever the rules and models say after retraining.
+
+// fastPathTexts are posts as written, long, in mixed case, cut anywhere,
+// and obfuscated.
+func fastPathTexts(tb testing.TB) []string {
+	out := append(benchCorpus(tb), foldTexts(tb)...)
+	return append(out,
+		"You absolute f***ing scrote", "f u c k", "F.U.C.K", "fu🤬ck", "\xff\xfe", "#DefundThePolice", "@user c@nt",
+		`he said "you scrote" and left`, "PC 1234 nicked him on 12 Acacia Avenue", "a b c d e f g h",
+		"fuuuuuck off, bolllocks, aaa bb c", "ｆｕｃｋ 𝐟𝐮𝐜𝐤", "sh1t $hit", "****", "'''\"\"\"", "Sgt\u212aelvin ſcrote",
+		"what the f\u200buck", "don't “quote” me… ok?", "really** good", "x", "")
+}
+
+func checkNormalize(t *testing.T, s string) {
+	t.Helper()
+	var fast, general doc
+	general.general = true
+	fast.normalize(s)
+	general.normalize(s)
+	if string(fast.norm) != string(general.norm) || !slices.Equal(fast.toks, general.toks) {
+		t.Fatalf("normalize(%q):\nfast    %q %v\ngeneral %q %v", s, fast.norm, fast.toks, general.norm, general.toks)
+	}
+}
+
+func TestNormalizePlainWords(t *testing.T) {
+	for _, s := range fastPathTexts(t) {
+		checkNormalize(t, s)
+	}
+}
+
+// FuzzFastPaths compares the fast paths with the general code on
+// arbitrary text.
+func FuzzFastPaths(f *testing.F) {
+	for _, s := range fastPathTexts(f)[:40] {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkNormalize(t, s)
+	})
+}
