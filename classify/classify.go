@@ -296,7 +296,7 @@ func (c *Classifier) run(w *work, text string) {
 		// common cue word costs a short match, not a pass over the post.
 		lastEnd := int32(-1)
 		for _, ch := range w.cues {
-			if !containsID(p.requires, ch.id) {
+			if !p.reqSet.has(ch.id) {
 				continue
 			}
 			a := max(0, ch.tf-p.window)
@@ -515,7 +515,7 @@ func (c *Classifier) ctxApplies(w *work, cr *ctxRule, h *hit) bool {
 	}
 	sent := toks[h.tf].sent
 	for _, ch := range w.cues {
-		if !containsID(cr.cues, ch.id) {
+		if !cr.cueSet.has(ch.id) {
 			continue
 		}
 		if cr.sentence && toks[ch.tf].sent != sent && toks[ch.tl].sent != toks[h.tl].sent {
@@ -540,15 +540,6 @@ func (c *Classifier) ctxApplies(w *work, cr *ctxRule, h *hit) bool {
 			dist = 0
 		}
 		if cr.window == 0 || int(dist) <= cr.window {
-			return true
-		}
-	}
-	return false
-}
-
-func containsID(ids []int32, id int32) bool {
-	for _, x := range ids {
-		if x == id {
 			return true
 		}
 	}

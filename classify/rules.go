@@ -51,6 +51,7 @@ type pattern struct {
 	lower    *regexp.Regexp // re for ASCII-lower-cased text (fold.go), or nil
 	pf       prefilter      // what the lowered text needs for lower to match
 	requires []int32        // cue ids; the pattern only runs when one is present
+	reqSet   idSet          // requires as a set
 	window   int32          // words either side of a required cue the pattern sees
 	line     int
 	reason   string
@@ -79,9 +80,24 @@ type ctxRule struct {
 	model  bool
 	groups []bool
 	cues   []int32
+	cueSet idSet // cues as a set
 	line   int
 	slot   uint32 // model feature slot: the rule applied to a counted hit
 }
+
+// idSet is a set of cue ids: a cue hit is checked against the cues of
+// every context rule of its category, so this must be cheap.
+type idSet []uint64
+
+func newIDSet(ids []int32, n int) idSet {
+	s := make(idSet, (n+63)/64)
+	for _, id := range ids {
+		s[id/64] |= 1 << (id % 64)
+	}
+	return s
+}
+
+func (s idSet) has(id int32) bool { return s[id/64]&(1<<(id%64)) != 0 }
 
 // cue is a context word or phrase.
 type cue struct {
@@ -670,6 +686,12 @@ func (rs *ruleSet) compile() error {
 		}
 	}
 	rs.auto = buildAutomaton(pats)
+	for i := range rs.patterns {
+		rs.patterns[i].reqSet = newIDSet(rs.patterns[i].requires, len(rs.cues))
+	}
+	for i := range rs.ctx {
+		rs.ctx[i].cueSet = newIDSet(rs.ctx[i].cues, len(rs.cues))
+	}
 	for i := range rs.terms {
 		t := &rs.terms[i]
 		name := t.text
