@@ -76,6 +76,12 @@ type work struct {
 	// patterns; made once a pattern runs (lowState 1: usable, 2: not).
 	low      []byte
 	lowState uint8
+	// lazy skips building fs: Classify needs the features only to
+	// explain a flag the model made alone (topNgrams). fsMade says fs is
+	// built, fsMasked is the mask it is built with.
+	lazy     bool
+	fsMade   bool
+	fsMasked []bool
 }
 
 // unit is a candidate for model evidence: tokens a..b and their weight.
@@ -226,6 +232,7 @@ func (c *Classifier) Model(cat Category) *Model {
 // into text.
 func (c *Classifier) Classify(text string) Result {
 	w := c.pool.Get().(*work)
+	w.lazy = true
 	c.run(w, text)
 	r := c.result(w, text)
 	c.pool.Put(w)
@@ -432,16 +439,14 @@ func (c *Classifier) run(w *work, text string) {
 	if !anyMasked {
 		masked = nil
 	}
-	w.fs = extract(d, masked, &w.rule, w.groups, w.fs[:0])
+	w.fsMasked = masked
 	var z [4]float32
-	wt := c.weights
-	for _, f := range w.fs {
-		o := int(f.idx) * 4
-		ws := wt[o : o+4 : o+4]
-		z[0] += float32(ws[0]) * f.val
-		z[1] += float32(ws[1]) * f.val
-		z[2] += float32(ws[2]) * f.val
-		z[3] += float32(ws[3]) * f.val
+	if w.lazy {
+		z = c.modelSums(d, masked, &w.rule, w.groups)
+		w.fs, w.fsMade = w.fs[:0], false
+	} else {
+		w.fs, w.fsMade = extract(d, masked, &w.rule, w.groups, w.fs[:0]), true
+		z = c.dot(w.fs)
 	}
 	for ci := 0; ci < 4; ci++ {
 		w.z[ci] = c.bias[ci] + float64(z[ci]*c.scale[ci])
@@ -728,6 +733,9 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 	n := len(d.toks)
 	if n == 0 {
 		return nil
+	}
+	if !w.fsMade {
+		w.fs, w.fsMade = extract(d, w.fsMasked, &w.rule, w.groups, w.fs[:0]), true
 	}
 	if cap(w.uni) < n {
 		w.uni = make([]float64, n)

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -37,13 +38,53 @@ func TestNormalizePlainWords(t *testing.T) {
 	}
 }
 
+// checkModelSums compares the model's sums without features with the sums
+// over extract's features, to the bit, and the result of a lazy run with
+// that of a full one.
+func checkModelSums(t *testing.T, c *Classifier, s string) {
+	t.Helper()
+	full, lazy := new(work), &work{lazy: true}
+	c.run(full, s)
+	c.run(lazy, s)
+	want := c.dot(full.fs)
+	got := c.modelSums(&full.d, full.fsMasked, &full.rule, full.groups)
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%q: modelSums %v, dot over extract %v", s, got, want)
+		}
+	}
+	if full.z != lazy.z {
+		t.Fatalf("%q: lazy z %v, full %v", s, lazy.z, full.z)
+	}
+	rf, rl := c.result(full, s), c.result(lazy, s)
+	if !slices.Equal(rf.Evidence, rl.Evidence) {
+		t.Fatalf("%q: lazy evidence %v, full %v", s, rl.Evidence, rf.Evidence)
+	}
+}
+
+func TestModelSums(t *testing.T) {
+	c := mustLoad(t)
+	masked := false
+	for _, s := range fastPathTexts(t) {
+		checkModelSums(t, c, s)
+		w := new(work)
+		c.run(w, s)
+		masked = masked || w.fsMasked != nil
+	}
+	if !masked {
+		t.Error("no text has masked words")
+	}
+}
+
 // FuzzFastPaths compares the fast paths with the general code on
 // arbitrary text.
 func FuzzFastPaths(f *testing.F) {
 	for _, s := range fastPathTexts(f)[:40] {
 		f.Add(s)
 	}
+	c := mustLoad(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		checkNormalize(t, s)
+		checkModelSums(t, c, s)
 	})
 }
