@@ -76,6 +76,7 @@ type work struct {
 	// patterns; made once a pattern runs (lowState 1: usable, 2: not).
 	low      []byte
 	lowState uint8
+	locs     []int // pattern matches: start, end pairs
 	// lazy skips building fs: Classify needs the features only to
 	// explain a flag the model made alone (topNgrams). fsMade says fs is
 	// built, fsMasked is the mask it is built with.
@@ -475,7 +476,6 @@ const defaultPatternWindow = 10
 // matchPattern adds the hits of pattern pi in text[from:].
 func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
 	p := &c.rules.patterns[pi]
-	var locs [][]int
 	if p.lower != nil && w.lowState == 0 {
 		var ok bool
 		w.low, ok = lowerASCII(w.low[:0], w.d.src)
@@ -484,20 +484,31 @@ func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
 			w.lowState = 1
 		}
 	}
-	if p.lower != nil && w.lowState == 1 {
+	locs := w.locs[:0]
+	switch {
+	case p.lower != nil && w.lowState == 1:
 		low := w.low[from:len(text)]
 		if !p.pf.pass(low) {
 			return
 		}
-		locs = p.lower.FindAllIndex(low, 8)
-	} else {
-		locs = p.re.FindAllStringIndex(text[from:], 8)
+		if p.anc != nil {
+			locs = p.anc.findAll(low, 8, locs)
+			break
+		}
+		for _, loc := range p.lower.FindAllIndex(low, 8) {
+			locs = append(locs, loc[0], loc[1])
+		}
+	default:
+		for _, loc := range p.re.FindAllStringIndex(text[from:], 8) {
+			locs = append(locs, loc[0], loc[1])
+		}
 	}
-	for _, loc := range locs {
+	w.locs = locs
+	for i := 0; i+1 < len(locs); i += 2 {
 		if len(w.hits) >= maxMatches {
 			return
 		}
-		s, e := from+int32(loc[0]), from+int32(loc[1])
+		s, e := from+int32(locs[i]), from+int32(locs[i+1])
 		tf, tl := tokenRange(w.d.toks, s, e)
 		if tf < 0 {
 			continue

@@ -208,8 +208,10 @@ func clauses(t *syntax.Regexp) [][]string {
 // maxExact bounds the spellings exact lists.
 const maxExact = 64
 
-// exact returns every text t matches when they are few, or nil. Empty-width
-// assertions match "": dropping them only widens the set.
+// exact returns every text t matches in lower-cased text when they are
+// few, or nil. Empty-width assertions match "": dropping them only widens
+// the set. The upper-case letters and the runes of foldsToASCII that (?i)
+// added to classes are left out, as a lower-cased text never holds them.
 func exact(t *syntax.Regexp) []string {
 	switch t.Op {
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
@@ -224,6 +226,9 @@ func exact(t *syntax.Regexp) []string {
 		var out []string
 		for i := 0; i+1 < len(t.Rune); i += 2 {
 			for r := t.Rune[i]; r <= t.Rune[i+1]; r++ {
+				if r >= 'A' && r <= 'Z' || r == 0x17f || r == 0x212a {
+					continue
+				}
 				if len(out) == 4 || r == utf8.RuneError {
 					return nil
 				}

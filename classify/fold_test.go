@@ -49,8 +49,8 @@ func foldTexts(tb testing.TB) []string {
 }
 
 // TestLowerPatterns checks that every shipped pattern finds the same
-// matches lowered on the lower-cased text, and that its prefilter passes
-// every text it matches in.
+// matches lowered on the lower-cased text, and anchored, and that its
+// prefilter passes every text it matches in.
 func TestLowerPatterns(t *testing.T) {
 	c := mustLoad(t)
 	texts := foldTexts(t)
@@ -61,7 +61,7 @@ func TestLowerPatterns(t *testing.T) {
 		}
 		lowered++
 		for _, s := range texts {
-			checkLowered(t, p.re, p.lower, p.pf, s)
+			checkLowered(t, p.re, p.lower, p.pf, p.anc, s)
 		}
 	}
 	if lowered == 0 {
@@ -69,7 +69,7 @@ func TestLowerPatterns(t *testing.T) {
 	}
 }
 
-func checkLowered(t *testing.T, re, lower *regexp.Regexp, pf prefilter, s string) {
+func checkLowered(t *testing.T, re, lower *regexp.Regexp, pf prefilter, anc *anchor, s string) {
 	t.Helper()
 	low, ok := lowerASCII(nil, s)
 	if !ok {
@@ -82,9 +82,20 @@ func checkLowered(t *testing.T, re, lower *regexp.Regexp, pf prefilter, s string
 	if want != nil && !pf.pass(low) {
 		t.Fatalf("%s matches %q but its prefilter %q refuses it", re, s, pf)
 	}
+	if anc == nil {
+		return
+	}
+	var flat []int
+	for _, loc := range want {
+		flat = append(flat, loc...)
+	}
+	if got := anc.findAll(low, 8, nil); !slices.Equal(got, flat) {
+		t.Fatalf("%s on %q: anchored %v, want %v", re, s, got, flat)
+	}
 }
 
-// TestLowerPattern covers what must not be lowered, and prefilters.
+// TestLowerPattern covers what must not be lowered, prefilters and
+// anchors.
 func TestLowerPattern(t *testing.T) {
 	for _, tc := range []struct {
 		src   string
@@ -99,7 +110,11 @@ func TestLowerPattern(t *testing.T) {
 		{`(?i)[a-c]+x{2,}`, true, []string{"ABCXX", "abx", "\xffAXX\xff"}},
 		{`(?i)\x{fffd}x`, true, []string{"\xffX", "\uFFFDx"}}, // U+FFFD also matches invalid bytes
 		{`(?i)[^.!?\n]{0,5}?\bcps\b`, true, []string{"the CPS", "cpsx", "Cps!"}},
-		{`(?i)\d+\s+(?:stops|searches)\s+a\s+day`, true, []string{"20 STOPS A DAY", "stops a day"}},
+		{`(?i)\d+\s+(?:stops|searches)\s+a\s+day`, true, []string{"20 STOPS A DAY", "stops a day", "x20 stops a day 3 searches a day"}},
+		{`(?i)\b(?:pc|ps)\s?\d{3,5}\b`, true, []string{"PC 1234 and ps12345", "upc 123", "pc 12 pc 1234", "pc1234pc 123"}},
+		{`(?i)(?:foo|bar)+x`, true, []string{"foofoox barx foo", "xfoox", "foobarfoobarx fox"}},
+		{`(?i)\bthe\s+\w+\s+(?:is|was)\b`, true, []string{"The man is. the the the dog was", "bathe the cat is", "\xffthe x is"}},
+		{`(?i)a|\bb`, true, []string{"ab cb b", "aaa"}},
 	} {
 		re := regexp.MustCompile(tc.src)
 		lower := lowerPattern(tc.src)
@@ -110,15 +125,15 @@ func TestLowerPattern(t *testing.T) {
 		if lower == nil {
 			continue
 		}
-		pf := newPrefilter(lower)
+		pf, anc := newPrefilter(lower), newAnchor(lower)
 		for _, s := range tc.texts {
-			checkLowered(t, re, lower, pf, s)
+			checkLowered(t, re, lower, pf, anc, s)
 		}
 	}
 }
 
-// FuzzLowerPatterns checks lowered patterns and their prefilters against
-// the originals on arbitrary text.
+// FuzzLowerPatterns checks lowered patterns, their prefilters and anchors
+// against the originals on arbitrary text.
 func FuzzLowerPatterns(f *testing.F) {
 	for _, s := range []string{"The CPS bottled it", "PC 1234", "\xffDON’T care\xc3", "K\u212aſ", "12 Acacia Avenue"} {
 		f.Add(s)
@@ -130,7 +145,7 @@ func FuzzLowerPatterns(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, p := range c.rules.patterns {
 			if p.lower != nil {
-				checkLowered(t, p.re, p.lower, p.pf, s)
+				checkLowered(t, p.re, p.lower, p.pf, p.anc, s)
 			}
 		}
 	})

@@ -50,6 +50,7 @@ type pattern struct {
 	re       *regexp.Regexp
 	lower    *regexp.Regexp // re for ASCII-lower-cased text (fold.go), or nil
 	pf       prefilter      // what the lowered text needs for lower to match
+	anc      *anchor        // finds the matches of lower faster, or nil
 	requires []int32        // cue ids; the pattern only runs when one is present
 	reqSet   idSet          // requires as a set
 	window   int32          // words either side of a required cue the pattern sees
@@ -488,6 +489,7 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 	p.re = re
 	if p.lower = lowerPattern(src); p.lower != nil {
 		p.pf = newPrefilter(p.lower)
+		p.anc = newAnchor(p.lower)
 	}
 	// A pattern is its own group so context rules can refer to it by name.
 	p.group = len(rs.groups)
