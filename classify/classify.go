@@ -15,10 +15,11 @@ import (
 // concurrent use; per-call scratch space comes from a pool.
 type Classifier struct {
 	rules *ruleSet
-	// weights is dim*4 int16s interleaved by category, each category
-	// scaled by scale: half the memory of float32, so more of the table
-	// stays in cache (the dot product is bound by memory latency).
-	weights  []int16
+	// weights holds the four categories' weights of each slot side by side,
+	// each category scaled by scale: half the memory of float32, so more
+	// of the table stays in cache. An array, so a masked slot needs no
+	// bounds check.
+	weights  *[dim][4]int16
 	scale    [4]float32
 	bias     [4]float64
 	hasModel [4]bool
@@ -99,7 +100,7 @@ func Load(fsys fs.FS) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{rules: rs, weights: make([]int16, dim*4)}
+	c := &Classifier{rules: rs, weights: new([dim][4]int16)}
 	names, err := fs.Glob(fsys, "models/*.json")
 	if err != nil {
 		return nil, fmt.Errorf("models: %w", err)
@@ -145,7 +146,7 @@ func LoadRules(fsys fs.FS) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{rules: rs, weights: make([]int16, dim*4), version: "rules-" + rv}
+	c := &Classifier{rules: rs, weights: new([dim][4]int16), version: "rules-" + rv}
 	c.pool.New = func() any { return new(work) }
 	return c, nil
 }
@@ -153,9 +154,9 @@ func LoadRules(fsys fs.FS) (*Classifier, error) {
 // WithModel returns a copy of c that uses m for m's category (for comparing
 // a retrained model with the current one before writing it).
 func (c *Classifier) WithModel(m *Model) *Classifier {
-	n := &Classifier{rules: c.rules, weights: make([]int16, len(c.weights)), bias: c.bias, scale: c.scale,
+	n := &Classifier{rules: c.rules, weights: new([dim][4]int16), bias: c.bias, scale: c.scale,
 		hasModel: c.hasModel, models: c.models, version: c.version + " +candidate-" + string(m.Category)}
-	copy(n.weights, c.weights)
+	*n.weights = *c.weights
 	n.setModel(m)
 	n.pool.New = func() any { return new(work) }
 	return n
@@ -164,7 +165,7 @@ func (c *Classifier) WithModel(m *Model) *Classifier {
 func (c *Classifier) setModel(m *Model) {
 	ci := catIndex(m.Category)
 	for i := 0; i < dim; i++ {
-		c.weights[i*4+ci] = 0
+		c.weights[i][ci] = 0
 	}
 	maxAbs := 0.0
 	for _, w := range m.Weights {
@@ -175,7 +176,7 @@ func (c *Classifier) setModel(m *Model) {
 		scale = 1
 	}
 	for _, w := range m.Weights {
-		c.weights[int(w[0])*4+ci] = int16(math.Round(w[1] / scale))
+		c.weights[int(w[0])][ci] = int16(math.Round(w[1] / scale))
 	}
 	c.scale[ci] = float32(scale)
 	c.bias[ci] = m.Bias
@@ -488,12 +489,12 @@ func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
 	switch {
 	case p.lower != nil && w.lowState == 1:
 		low := w.low[from:len(text)]
-		if !p.pf.pass(low) {
-			return
-		}
 		if p.anc != nil {
 			locs = p.anc.findAll(low, 8, locs)
 			break
+		}
+		if !p.pf.pass(low) {
+			return
 		}
 		for _, loc := range p.lower.FindAllIndex(low, 8) {
 			locs = append(locs, loc[0], loc[1])
@@ -759,7 +760,7 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 		if f.tok < 0 {
 			continue
 		}
-		v := float64(c.weights[int(f.idx)*4+ci]) * float64(c.scale[ci]) * float64(f.val)
+		v := float64(c.weights[f.idx][ci]) * float64(c.scale[ci]) * float64(f.val)
 		if f.big {
 			bi[f.tok] += v
 		} else {

@@ -12,16 +12,23 @@ import "math"
 // dot returns the per-category sums of the weights of fs times their
 // values (before scaling).
 func (c *Classifier) dot(fs []feat) [4]float32 {
-	var z [4]float32
-	wt := c.weights
+	var z sums
 	for _, f := range fs {
-		o := int(f.idx) * 4
-		ws := wt[o : o+4 : o+4]
-		z[0] += float32(ws[0]) * f.val
-		z[1] += float32(ws[1]) * f.val
-		z[2] += float32(ws[2]) * f.val
-		z[3] += float32(ws[3]) * f.val
+		z = z.add(c.weights, f.idx, f.val)
 	}
+	return [4]float32{z.z0, z.z1, z.z2, z.z3}
+}
+
+// sums are the four running sums, as a value so that they stay in
+// registers (an array would live in memory, a store and a load per add).
+type sums struct{ z0, z1, z2, z3 float32 }
+
+func (z sums) add(wt *[dim][4]int16, idx uint32, v float32) sums {
+	ws := &wt[idx&dimMask]
+	z.z0 += float32(ws[0]) * v
+	z.z1 += float32(ws[1]) * v
+	z.z2 += float32(ws[2]) * v
+	z.z3 += float32(ws[3]) * v
 	return z
 }
 
@@ -42,16 +49,8 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 		havePrev = true
 		n += charGrams(int(t.ne-t.ns) + 2)
 	}
-	var z [4]float32
+	var z sums
 	wt := c.weights
-	add := func(idx uint32, v float32) {
-		o := int(idx) * 4
-		ws := wt[o : o+4 : o+4]
-		z[0] += float32(ws[0]) * v
-		z[1] += float32(ws[1]) * v
-		z[2] += float32(ws[2]) * v
-		z[3] += float32(ws[3]) * v
-	}
 	if n > 0 {
 		v := float32(1 / math.Sqrt(float64(n)))
 		var prev uint32
@@ -62,19 +61,24 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 				continue
 			}
 			hw := hashBytes(seedWord, d.norm[t.ns:t.ne])
-			add(mix(hw)&dimMask, v)
+			z = z.add(wt, mix(hw)&dimMask, v)
 			if havePrev {
-				add(mix(prev*31+hw^seedBigram)&dimMask, v)
+				z = z.add(wt, mix(prev*31+hw^seedBigram)&dimMask, v)
 			}
 			prev, havePrev = hw, true
+			// the 3-, 4- and 5-grams starting at each byte, in extract's
+			// order (charMax is 5)
 			cw := d.norm[t.ns-1 : t.ne+1]
 			for i := 0; i+3 <= len(cw); i++ {
-				h := uint32(seedChar ^ 2166136261)
-				for k := i; k < i+charMax && k < len(cw); k++ {
-					h ^= uint32(cw[k])
-					h *= 16777619
-					if k-i >= 2 {
-						add(mix(h)&dimMask, v)
+				h := (((seedChar^2166136261)^uint32(cw[i]))*16777619 ^ uint32(cw[i+1])) * 16777619
+				h = (h ^ uint32(cw[i+2])) * 16777619
+				z = z.add(wt, mix(h)&dimMask, v)
+				if i+3 < len(cw) {
+					h = (h ^ uint32(cw[i+3])) * 16777619
+					z = z.add(wt, mix(h)&dimMask, v)
+					if i+4 < len(cw) {
+						h = (h ^ uint32(cw[i+4])) * 16777619
+						z = z.add(wt, mix(h)&dimMask, v)
 					}
 				}
 			}
@@ -82,15 +86,15 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 	}
 	for c := 0; c < 4; c++ {
 		if rule[c] > 0 {
-			add(mix(seedRule+uint32(c))&dimMask, float32(rule[c]))
+			z = z.add(wt, mix(seedRule+uint32(c))&dimMask, float32(rule[c]))
 			b := uint32(rule[c]*4 + 0.5)
-			add(mix(seedRule^uint32(c*8)+b+1000)&dimMask, 1)
+			z = z.add(wt, mix(seedRule^uint32(c*8)+b+1000)&dimMask, 1)
 		}
 	}
 	for _, g := range groups {
-		add(g, 1)
+		z = z.add(wt, g, 1)
 	}
-	return z
+	return [4]float32{z.z0, z.z1, z.z2, z.z3}
 }
 
 // charGrams is how many character 3- to 5-grams extract takes from m
