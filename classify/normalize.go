@@ -341,7 +341,7 @@ func (d *doc) normalize(src string) {
 	d.norm = append(d.norm, ' ')
 	singles := 0 // single-letter words written in a row
 	for i := 0; i < len(cs); {
-		c := cs[i]
+		c := &cs[i]
 		if !startsWord(cs, i) {
 			switch c.class {
 			case cQuote:
@@ -368,18 +368,19 @@ func (d *doc) normalize(src string) {
 			i++
 			continue
 		}
-		if j, ok := plainWord(cs, i); ok && !d.general {
-			d.writePlain(cs[i:j], sent, quoted)
-			if j-i == 1 {
-				singles++
-			} else {
-				singles = 0
+		if !d.general {
+			if j, ok := d.writePlain(cs, i, sent, quoted); ok {
+				if j-i == 1 {
+					singles++
+				} else {
+					singles = 0
+				}
+				if singles >= joinRun {
+					d.joinSingles(singles)
+				}
+				i = j
+				continue
 			}
-			if singles >= joinRun {
-				d.joinSingles(singles)
-			}
-			i = j
-			continue
 		}
 		j := i
 		hashtag := false
@@ -472,51 +473,49 @@ func (d *doc) normalize(src string) {
 	}
 }
 
-// plainWord reports whether a word of plain letters a-z starts at cs[i]
-// and ends at cs[j] where nothing can carry it on, so it needs none of the
-// general word scan. Most words are plain.
-func plainWord(cs []char, i int) (j int, ok bool) {
-	for j = i; j < len(cs); j++ {
+// writePlain writes the word starting at cs[i] as one token when it is
+// plain letters a-z ended where nothing can carry it on (a space, a
+// quotation mark, a sentence end), as the general path would: three or
+// more of a letter in a row collapse to one. Most words are plain. It
+// returns where the word ends, and false (writing nothing) when the word
+// is not plain.
+func (d *doc) writePlain(cs []char, i int, sent int32, quoted bool) (int, bool) {
+	norm := d.norm // a local, so appends need not write d back
+	ns := len(norm)
+	run := 0
+	j := i
+	for ; j < len(cs); j++ {
 		c := &cs[j]
-		if c.class != cLetter || c.r < 'a' || c.r > 'z' {
+		if c.class != cLetter || uint32(c.r-'a') > 'z'-'a' {
 			break
 		}
-	}
-	if j == i {
-		return j, false
-	}
-	if j == len(cs) {
-		return j, true
-	}
-	switch cs[j].class {
-	case cSpace, cQuote, cEnd:
-		return j, true
-	}
-	return j, false
-}
-
-// writePlain appends the plain word cs as one token, as the general path
-// would: three or more of a letter in a row collapse to one.
-func (d *doc) writePlain(cs []char, sent int32, quoted bool) {
-	ns := len(d.norm)
-	run := 0
-	for k := range cs {
-		b := byte(cs[k].r)
-		if n := len(d.norm); n > ns && d.norm[n-1] == b {
+		b := byte(c.r)
+		if n := len(norm); n > ns && norm[n-1] == b {
 			run++
 			switch run {
 			case 2:
-				d.norm = append(d.norm, b)
+				norm = append(norm, b)
 			case 3:
-				d.norm = d.norm[:n-1]
+				norm = norm[:n-1]
 			}
 			continue
 		}
 		run = 1
-		d.norm = append(d.norm, b)
+		norm = append(norm, b)
 	}
-	d.toks = append(d.toks, token{ns: int32(ns), ne: int32(len(d.norm)), os: cs[0].os, oe: cs[len(cs)-1].oe, sent: sent, quoted: quoted})
-	d.norm = append(d.norm, ' ')
+	if j == i {
+		return j, false
+	}
+	if j < len(cs) {
+		switch cs[j].class {
+		case cSpace, cQuote, cEnd:
+		default:
+			return j, false
+		}
+	}
+	d.toks = append(d.toks, token{ns: int32(ns), ne: int32(len(norm)), os: cs[i].os, oe: cs[j-1].oe, sent: sent, quoted: quoted})
+	d.norm = append(norm, ' ')
+	return j, true
 }
 
 // startsWord reports whether a word starts at cs[i].
