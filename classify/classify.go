@@ -489,12 +489,12 @@ func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
 	switch {
 	case p.lower != nil && w.lowState == 1:
 		low := w.low[from:len(text)]
+		if !p.pf.pass(low) {
+			return
+		}
 		if p.anc != nil {
 			locs = p.anc.findAll(low, 8, locs)
 			break
-		}
-		if !p.pf.pass(low) {
-			return
 		}
 		for _, loc := range p.lower.FindAllIndex(low, 8) {
 			locs = append(locs, loc[0], loc[1])
