@@ -23,12 +23,12 @@ func (c *Classifier) dot(fs []feat) [4]float32 {
 // registers (an array would live in memory, a store and a load per add).
 type sums struct{ z0, z1, z2, z3 float32 }
 
-func (z sums) add(wt *[dim][4]int16, idx uint32, v float32) sums {
+func (z sums) add(wt *[dim][4]float32, idx uint32, v float32) sums {
 	ws := &wt[idx&dimMask]
-	z.z0 += float32(ws[0]) * v
-	z.z1 += float32(ws[1]) * v
-	z.z2 += float32(ws[2]) * v
-	z.z3 += float32(ws[3]) * v
+	z.z0 += ws[0] * v
+	z.z1 += ws[1] * v
+	z.z2 += ws[2] * v
+	z.z3 += ws[3] * v
 	return z
 }
 
