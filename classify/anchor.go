@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"bytes"
 	"regexp"
 	"regexp/syntax"
 )
@@ -20,7 +19,7 @@ import (
 // match begins with.
 type anchor struct {
 	re        *regexp.Regexp // ^(?:pattern)
-	byFirst   [256][][]byte  // the starting strings, by first byte
+	starts    *strSet        // the strings every match begins with
 	wordStart bool           // the pattern starts \b and every string with a word byte
 }
 
@@ -67,8 +66,8 @@ func newAnchor(lower *regexp.Regexp) *anchor {
 		if a.wordStart && !isWordByte(s[0]) {
 			return nil
 		}
-		a.byFirst[s[0]] = append(a.byFirst[s[0]], []byte(s))
 	}
+	a.starts = newStrSet(starts)
 	re, err := regexp.Compile(`^(?:` + lower.String() + `)`)
 	if err != nil {
 		return nil
@@ -149,14 +148,11 @@ func (a *anchor) findAll(text []byte, n int, locs []int) []int {
 // (at a word start, for wordStart), or -1.
 func (a *anchor) next(text []byte, pos int) int {
 	for p := pos; p < len(text); p++ {
-		ss := a.byFirst[text[p]]
-		if ss == nil || a.wordStart && p > 0 && isWordByte(text[p-1]) {
+		if a.starts.first[text[p]] == 0 || a.wordStart && p > 0 && isWordByte(text[p-1]) {
 			continue
 		}
-		for _, s := range ss {
-			if bytes.HasPrefix(text[p:], s) {
-				return p
-			}
+		if a.starts.at(text, p) {
+			return p
 		}
 	}
 	return -1

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -112,7 +113,7 @@ func lowerASCII(b []byte, text string) (_ []byte, ok bool) {
 // "court") when the rest of what the pattern needs is not. It is derived
 // from the pattern itself, so it can only rule out texts the pattern does
 // not match.
-type prefilter [][][]byte
+type prefilter []*strSet
 
 // maxClauses bounds the work of checking a prefilter.
 const maxClauses = 3
@@ -133,11 +134,7 @@ func newPrefilter(re *regexp.Regexp) prefilter {
 	slices.SortStableFunc(cs, func(a, b []string) int { return minLen(b) - minLen(a) })
 	var pf prefilter
 	for _, c := range cs[:min(len(cs), maxClauses)] {
-		var bs [][]byte
-		for _, s := range c {
-			bs = append(bs, []byte(s))
-		}
-		pf = append(pf, bs)
+		pf = append(pf, newStrSet(c))
 	}
 	return pf
 }
@@ -289,16 +286,58 @@ func minLen(c []string) int {
 // pass reports whether text may hold a match.
 func (pf prefilter) pass(text []byte) bool {
 	for _, c := range pf {
-		found := false
-		for _, s := range c {
-			if bytes.Contains(text, s) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if c.index(text, 0) < 0 {
 			return false
 		}
 	}
 	return true
 }
+
+// strSet is a set of strings to look for in a text, by first byte: a
+// search is one pass over the text, not one per string.
+type strSet struct {
+	first [256]uint8 // 1 + the index in lists of the strings starting with the byte; 0: none
+	lists [][][]byte
+	strs  []string // for messages
+}
+
+func newStrSet(strs []string) *strSet {
+	s := &strSet{strs: strs}
+	for _, str := range strs {
+		b := str[0]
+		if s.first[b] == 0 {
+			s.lists = append(s.lists, nil)
+			s.first[b] = uint8(len(s.lists))
+		}
+		i := s.first[b] - 1
+		s.lists[i] = append(s.lists[i], []byte(str))
+	}
+	return s
+}
+
+// at reports whether a string of s begins at text[p].
+func (s *strSet) at(text []byte, p int) bool {
+	i := s.first[text[p]]
+	if i == 0 {
+		return false
+	}
+	for _, str := range s.lists[i-1] {
+		if bytes.HasPrefix(text[p:], str) {
+			return true
+		}
+	}
+	return false
+}
+
+// index returns the first position from p where a string of s begins, or
+// -1.
+func (s *strSet) index(text []byte, p int) int {
+	for ; p < len(text); p++ {
+		if s.first[text[p]] != 0 && s.at(text, p) {
+			return p
+		}
+	}
+	return -1
+}
+
+func (s *strSet) String() string { return fmt.Sprintf("%q", s.strs) }
