@@ -45,10 +45,15 @@ const (
 
 // char is one rune of the post after folding.
 type char struct {
-	r      rune // folded rune (lower case)
-	class  uint8
-	upper  bool // the original was upper case
+	folding
 	os, oe int32
+}
+
+// folding is what a rune folds to: 8 bytes, copied in one move.
+type folding struct {
+	r     rune // folded rune (lower case)
+	class uint8
+	upper bool // the original was upper case
 }
 
 // wpos is where a byte of a word being built came from.
@@ -86,15 +91,10 @@ func (d *doc) reset(src string) {
 	d.chars = d.chars[:0]
 }
 
-// asciiFold caches foldRune for ASCII: rune, class, upper.
-var asciiFold = func() (t [128]struct {
-	r     byte
-	class uint8
-	upper bool
-}) {
+// asciiFold caches foldRune for ASCII.
+var asciiFold = func() (t [128]folding) {
 	for b := 0; b < 128; b++ {
-		r, cl, up := foldASCII(rune(b))
-		t[b].r, t[b].class, t[b].upper = byte(r), cl, up
+		t[b].r, t[b].class, t[b].upper = foldASCII(rune(b))
 	}
 	return t
 }()
@@ -103,7 +103,7 @@ var asciiFold = func() (t [128]struct {
 func foldRune(r rune) (rune, uint8, bool) {
 	if r < utf8.RuneSelf {
 		f := asciiFold[r]
-		return rune(f.r), f.class, f.upper
+		return f.r, f.class, f.upper
 	}
 	return foldOther(r)
 }
@@ -322,8 +322,7 @@ func (d *doc) normalize(src string) {
 		c := &chars[n]
 		n++
 		if b := src[i]; b < utf8.RuneSelf {
-			f := &asciiFold[b]
-			c.r, c.class, c.upper, c.os, c.oe = rune(f.r), f.class, f.upper, int32(i), int32(i+1)
+			c.folding, c.os, c.oe = asciiFold[b], int32(i), int32(i+1)
 			i++
 			continue
 		}
