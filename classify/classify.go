@@ -85,6 +85,10 @@ type work struct {
 	lazy     bool
 	fsMade   bool
 	fsMasked []bool
+	// reference turns off the fast paths whose results must equal the
+	// general code's (plain words, lowered and anchored patterns, the
+	// model's sums without features), for tests.
+	reference bool
 }
 
 // unit is a candidate for model evidence: tokens a..b and their weight.
@@ -246,6 +250,7 @@ func (c *Classifier) Classify(text string) Result {
 func (c *Classifier) run(w *work, text string) {
 	rs := c.rules
 	d := &w.d
+	d.general = w.reference
 	d.normalize(text)
 	w.ms = rs.auto.find(d.norm, w.ms[:0])
 	w.hits = w.hits[:0]
@@ -257,6 +262,9 @@ func (c *Classifier) run(w *work, text string) {
 	w.cueSeen = w.cueSeen[:len(rs.cues)]
 	clear(w.cueSeen)
 	w.lowState = 0
+	if w.reference {
+		w.lowState = 2 // the patterns as written
+	}
 	for _, m := range w.ms {
 		ap := rs.autoPats[m.id]
 		s, e := m.start, m.end
@@ -444,7 +452,7 @@ func (c *Classifier) run(w *work, text string) {
 	}
 	w.fsMasked = masked
 	var z [4]float32
-	if w.lazy {
+	if w.lazy && !w.reference {
 		z = c.modelSums(d, masked, &w.rule, w.groups)
 		w.fs, w.fsMade = w.fs[:0], false
 	} else {

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -76,6 +77,25 @@ func TestModelSums(t *testing.T) {
 	}
 }
 
+// TestFastPaths compares Classify, with every fast path, with a run that
+// takes none: categories, scores, evidence and reasons must be the same.
+func TestFastPaths(t *testing.T) {
+	c := mustLoad(t)
+	for _, s := range fastPathTexts(t) {
+		checkReference(t, c, s)
+	}
+}
+
+func checkReference(t *testing.T, c *Classifier, s string) {
+	t.Helper()
+	ref := &work{reference: true}
+	c.run(ref, s)
+	want := c.result(ref, s)
+	if got := c.Classify(s); !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\nClassify  %+v\nreference %+v", s, got, want)
+	}
+}
+
 // FuzzFastPaths compares the fast paths with the general code on
 // arbitrary text.
 func FuzzFastPaths(f *testing.F) {
@@ -86,5 +106,6 @@ func FuzzFastPaths(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		checkNormalize(t, s)
 		checkModelSums(t, c, s)
+		checkReference(t, c, s)
 	})
 }
