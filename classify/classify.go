@@ -265,6 +265,7 @@ func (c *Classifier) run(w *work, text string) {
 	if w.reference {
 		w.lowState = 2 // the patterns as written
 	}
+	near := 0 // matches come in order of their end: look near the last
 	for _, m := range w.ms {
 		ap := rs.autoPats[m.id]
 		s, e := m.start, m.end
@@ -274,7 +275,9 @@ func (c *Classifier) run(w *work, text string) {
 		if !ap.stemEnd {
 			e--
 		}
-		tf, tl := d.tokenAt(s), d.tokenAt(e-1)
+		var tf, tl int32
+		tl, near = d.tokenNear(e-1, near)
+		tf, _ = d.tokenNear(s, near)
 		if tf < 0 || tl < 0 {
 			continue
 		}
@@ -294,24 +297,13 @@ func (c *Classifier) run(w *work, text string) {
 	}
 	for pi := range rs.patterns {
 		p := &rs.patterns[pi]
-		if len(p.requires) > 0 {
-			ok := false
-			for _, id := range p.requires {
-				if w.cueSeen[id] {
-					ok = true
-					break
-				}
-			}
-			if !ok {
-				continue
-			}
-		}
 		if len(p.requires) == 0 {
 			c.matchPattern(w, pi, text, 0)
 			continue
 		}
 		// Run the pattern only on a window of words around each cue, so a
 		// common cue word costs a short match, not a pass over the post.
+		// (Without a required cue among the post's cues, it does not run.)
 		lastEnd := int32(-1)
 		for _, ch := range w.cues {
 			if !p.reqSet.has(ch.id) {

@@ -77,6 +77,21 @@ func TestModelSums(t *testing.T) {
 	}
 }
 
+// TestTokenNear checks tokenNear against tokenAt from every start.
+func TestTokenNear(t *testing.T) {
+	for _, s := range fastPathTexts(t)[:400] {
+		var d doc
+		d.normalize(s)
+		for i := int32(0); i <= int32(len(d.norm)); i++ {
+			for k := 0; k <= len(d.toks); k++ {
+				if got, _ := d.tokenNear(i, k); got != d.tokenAt(i) {
+					t.Fatalf("%q: tokenNear(%d, %d) = %d, tokenAt %d", d.norm, i, k, got, d.tokenAt(i))
+				}
+			}
+		}
+	}
+}
+
 // TestFastPaths compares Classify, with every fast path, with a run that
 // takes none: categories, scores, evidence and reasons must be the same.
 func TestFastPaths(t *testing.T) {

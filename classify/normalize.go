@@ -696,6 +696,21 @@ func (d *doc) tokenAt(i int32) int32 {
 	return -1
 }
 
+// tokenNear is tokenAt(i), searched from token k rather than by halves,
+// and the index of the first token that ends after i, to search from next.
+func (d *doc) tokenNear(i int32, k int) (int32, int) {
+	for k > 0 && d.toks[k-1].ne > i {
+		k--
+	}
+	for k < len(d.toks) && d.toks[k].ne <= i {
+		k++
+	}
+	if k < len(d.toks) && d.toks[k].ns <= i {
+		return int32(k), k
+	}
+	return -1, k
+}
+
 // text returns the normalised text of token t.
 func (d *doc) text(t token) []byte { return d.norm[t.ns:t.ne] }
 
