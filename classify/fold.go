@@ -2,6 +2,7 @@ package classify
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
@@ -92,16 +93,33 @@ func inClass(ranges []rune, r rune) bool {
 // holds a rune that folds to an ASCII letter, where the lowered patterns do
 // not apply.
 func lowerASCII(b []byte, text string) (_ []byte, ok bool) {
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c-'A' < 26 {
-			c |= 0x20
-		}
-		b = append(b, c)
+	n := len(b)
+	b = append(b, text...)
+	low := b[n:]
+	var high uint64 // the high bits of the bytes: some are not ASCII
+	i := 0
+	for ; i+8 <= len(low); i += 8 {
+		// eight bytes at a time: set 0x20 in the bytes from 'A' to 'Z'
+		x := binary.LittleEndian.Uint64(low[i:])
+		h := x & 0x7f7f7f7f7f7f7f7f
+		ge := h + 0x3f3f3f3f3f3f3f3f // high bit: at least 'A'
+		gt := h + 0x2525252525252525 // high bit: past 'Z'
+		upper := (ge &^ gt &^ x) & 0x8080808080808080
+		binary.LittleEndian.PutUint64(low[i:], x|upper>>2)
+		high |= x
 	}
-	for _, s := range foldsToASCII {
-		if strings.Contains(text, s) {
-			return b, false
+	for ; i < len(low); i++ {
+		c := low[i]
+		if c-'A' < 26 {
+			low[i] = c | 0x20
+		}
+		high |= uint64(c)
+	}
+	if high&0x8080808080808080 != 0 {
+		for _, s := range foldsToASCII {
+			if strings.Contains(text, s) {
+				return b, false
+			}
 		}
 	}
 	return b, true

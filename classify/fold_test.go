@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"unicode"
 )
@@ -22,6 +23,31 @@ func TestFoldsToASCII(t *testing.T) {
 	}
 	if !slices.Equal(got, foldsToASCII) {
 		t.Fatalf("runes folding to ASCII letters: %q, foldsToASCII has %q", got, foldsToASCII)
+	}
+}
+
+// TestLowerASCII compares lowerASCII with lower-casing byte by byte.
+func TestLowerASCII(t *testing.T) {
+	var all []byte
+	for b := 0; b < 256; b++ {
+		all = append(all, byte(b))
+	}
+	for _, s := range []string{string(all), "ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{", "x\u212aK", "\u017fS long s", "Plain ASCII, No Folds!"} {
+		for cut := 0; cut < len(s); cut++ {
+			text := s[cut:]
+			want := []byte("prefix")
+			okWant := !strings.Contains(text, "\u212a") && !strings.Contains(text, "\u017f")
+			for _, c := range []byte(text) {
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				want = append(want, c)
+			}
+			got, ok := lowerASCII([]byte("prefix"), text)
+			if string(got) != string(want) || ok != okWant {
+				t.Fatalf("lowerASCII(%q) = %q, %v; want %q, %v", text, got, ok, want, okWant)
+			}
+		}
 	}
 }
 
