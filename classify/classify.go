@@ -646,11 +646,17 @@ func (c *Classifier) result(w *work, text string) Result {
 		res.Scores[cat] = math.Round(s*1e4) / 1e4
 		if s >= c.rules.cats[ci].threshold && c.rules.loaded[ci] {
 			n := len(res.Evidence)
+			if res.Evidence == nil {
+				res.Evidence = make([]Span, 0, 4) // one allocation, not one per span
+			}
 			res.Evidence = c.evidence(w, text, ci, res.Evidence)
 			if len(res.Evidence) == n {
 				// the model's bias alone, with no word pushing the score
 				// up, is no reason to flag a post
 				continue
+			}
+			if cap(res.Categories) == 0 {
+				res.Categories = make([]Category, 0, len(Categories))
 			}
 			res.Categories = append(res.Categories, cat)
 		}
@@ -698,9 +704,24 @@ func (c *Classifier) evidence(w *work, text string, ci int, ev []Span) []Span {
 		addHits(0)
 	}
 	if len(ev)-n0 > 1 {
-		sort.Slice(ev[n0:], func(i, j int) bool { return ev[n0+i].Start < ev[n0+j].Start })
+		sortByStart(ev[n0:])
 	}
 	return ev
+}
+
+// sortByStart sorts spans by start as sort.Slice does, equal starts
+// included: up to 12 spans it sorts by insertion, here without the
+// allocations of sort.Slice's swapper.
+func sortByStart(ev []Span) {
+	if len(ev) > 12 {
+		sort.Slice(ev, func(i, j int) bool { return ev[i].Start < ev[j].Start })
+		return
+	}
+	for i := 1; i < len(ev); i++ {
+		for j := i; j > 0 && ev[j].Start < ev[j-1].Start; j-- {
+			ev[j], ev[j-1] = ev[j-1], ev[j]
+		}
+	}
 }
 
 // weakHit is the rule weight below which a hit is background vocabulary
@@ -719,6 +740,7 @@ func (c *Classifier) hitReason(w *work, h *hit) string {
 		return base // the common case: no allocation
 	}
 	var b strings.Builder
+	b.Grow(len(base) + 48*int(h.ctxTo-h.ctxFrom) + 8)
 	b.WriteString(base)
 	for _, ri := range w.applied[h.ctxFrom:h.ctxTo] {
 		cr := &rs.ctx[ri]

@@ -2,8 +2,10 @@ package classify
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sort"
 	"testing"
 )
 
@@ -88,6 +90,23 @@ func TestTokenNear(t *testing.T) {
 					t.Fatalf("%q: tokenNear(%d, %d) = %d, tokenAt %d", d.norm, i, k, got, d.tokenAt(i))
 				}
 			}
+		}
+	}
+}
+
+// TestSortByStart checks that sortByStart orders spans of equal start as
+// sort.Slice does.
+func TestSortByStart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for k := 0; k < 2000; k++ {
+		ev := make([]Span, 2+rng.IntN(16))
+		for i := range ev {
+			ev[i] = Span{Start: rng.IntN(4), End: i}
+		}
+		want := slices.Clone(ev)
+		sort.Slice(want, func(i, j int) bool { return want[i].Start < want[j].Start })
+		if sortByStart(ev); !slices.Equal(ev, want) {
+			t.Fatalf("sortByStart: %v, sort.Slice: %v", ev, want)
 		}
 	}
 }
