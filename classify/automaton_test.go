@@ -55,7 +55,7 @@ func TestAutomatonMatchesNaive(t *testing.T) {
 			pats = append(pats, word(1+rng.IntN(12)))
 		}
 		a := buildAutomaton(pats)
-		wide := a.next16 == nil
+		wide := a.next != nil
 		if npat == 6000 && !wide || npat == 5 && wide {
 			t.Fatalf("%d patterns: wide table %v", npat, wide)
 		}
@@ -67,6 +67,36 @@ func TestAutomatonMatchesNaive(t *testing.T) {
 			sortMatches(want)
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%d patterns, text %q:\n got %v\nwant %v", npat, text, got, want)
+			}
+		}
+	}
+}
+
+// The 32-column table with digits aside finds what the plain table finds,
+// in the same order.
+func TestAutomatonCompact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, alphabet := range []string{"ab1 9", "0123456789 x*", "abcdefghijklmnopqrstuvwxyz*0 1"} {
+		word := func(n int) []byte {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			return b
+		}
+		var pats [][]byte
+		for i := 0; i < 400; i++ {
+			pats = append(pats, word(1+rng.IntN(10)))
+		}
+		plain, compact := buildTable(pats), buildAutomaton(pats)
+		if compact.rows == nil {
+			t.Fatalf("alphabet %q: no compact table", alphabet)
+		}
+		for k := 0; k < 50; k++ {
+			text := append(word(rng.IntN(300)), "\x00\xff7"[rng.IntN(3)])
+			got, want := compact.find(text, nil), plain.find(text, nil)
+			if !slices.Equal(got, want) {
+				t.Fatalf("alphabet %q, text %q:\n got %v\nwant %v", alphabet, text, got, want)
 			}
 		}
 	}

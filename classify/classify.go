@@ -15,10 +15,12 @@ import (
 // concurrent use; per-call scratch space comes from a pool.
 type Classifier struct {
 	rules *ruleSet
-	// weights is dim*4 int16s interleaved by category, each category
-	// scaled by scale: half the memory of float32, so more of the table
-	// stays in cache (the dot product is bound by memory latency).
-	weights  []int16
+	// weights holds the four categories' weights of each slot side by
+	// side, each category quantised to int16 steps of scale and kept as
+	// float32 (exactly), so that the sums need no conversion: 2 MB, but
+	// the sums were bound by instructions rather than by cache misses. An
+	// array, so a masked slot needs no bounds check.
+	weights  *[dim][4]float32
 	scale    [4]float32
 	bias     [4]float64
 	hasModel [4]bool
@@ -72,6 +74,24 @@ type work struct {
 	mfactor [4]float64
 	uni, bi []float64
 	units   []unit
+	// low is the post with ASCII letters lower-cased, for the lowered
+	// patterns; made once a pattern runs (lowState 1: usable, 2: not).
+	low      []byte
+	lowState uint8
+	locs     []int // pattern matches: start, end pairs
+	// lazy skips building fs: Classify needs the features only to
+	// explain a flag the model made alone (topNgrams). fsMade says fs is
+	// built, fsMasked is the mask it is built with.
+	lazy   bool
+	fsMade bool
+	// noFeatures: the post gave the model no feature at all (no word and
+	// no rule hit), so its score would be the model's bias alone.
+	noFeatures bool
+	fsMasked   []bool
+	// reference turns off the fast paths whose results must equal the
+	// general code's (plain words, lowered and anchored patterns, the
+	// model's sums without features), for tests.
+	reference bool
 }
 
 // unit is a candidate for model evidence: tokens a..b and their weight.
@@ -88,7 +108,7 @@ func Load(fsys fs.FS) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{rules: rs, weights: make([]int16, dim*4)}
+	c := &Classifier{rules: rs, weights: new([dim][4]float32)}
 	names, err := fs.Glob(fsys, "models/*.json")
 	if err != nil {
 		return nil, fmt.Errorf("models: %w", err)
@@ -134,7 +154,7 @@ func LoadRules(fsys fs.FS) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{rules: rs, weights: make([]int16, dim*4), version: "rules-" + rv}
+	c := &Classifier{rules: rs, weights: new([dim][4]float32), version: "rules-" + rv}
 	c.pool.New = func() any { return new(work) }
 	return c, nil
 }
@@ -142,9 +162,9 @@ func LoadRules(fsys fs.FS) (*Classifier, error) {
 // WithModel returns a copy of c that uses m for m's category (for comparing
 // a retrained model with the current one before writing it).
 func (c *Classifier) WithModel(m *Model) *Classifier {
-	n := &Classifier{rules: c.rules, weights: make([]int16, len(c.weights)), bias: c.bias, scale: c.scale,
+	n := &Classifier{rules: c.rules, weights: new([dim][4]float32), bias: c.bias, scale: c.scale,
 		hasModel: c.hasModel, models: c.models, version: c.version + " +candidate-" + string(m.Category)}
-	copy(n.weights, c.weights)
+	*n.weights = *c.weights
 	n.setModel(m)
 	n.pool.New = func() any { return new(work) }
 	return n
@@ -153,7 +173,7 @@ func (c *Classifier) WithModel(m *Model) *Classifier {
 func (c *Classifier) setModel(m *Model) {
 	ci := catIndex(m.Category)
 	for i := 0; i < dim; i++ {
-		c.weights[i*4+ci] = 0
+		c.weights[i][ci] = 0
 	}
 	maxAbs := 0.0
 	for _, w := range m.Weights {
@@ -164,7 +184,7 @@ func (c *Classifier) setModel(m *Model) {
 		scale = 1
 	}
 	for _, w := range m.Weights {
-		c.weights[int(w[0])*4+ci] = int16(math.Round(w[1] / scale))
+		c.weights[int(w[0])][ci] = float32(int16(math.Round(w[1] / scale)))
 	}
 	c.scale[ci] = float32(scale)
 	c.bias[ci] = m.Bias
@@ -222,6 +242,7 @@ func (c *Classifier) Model(cat Category) *Model {
 // into text.
 func (c *Classifier) Classify(text string) Result {
 	w := c.pool.Get().(*work)
+	w.lazy = true
 	c.run(w, text)
 	r := c.result(w, text)
 	c.pool.Put(w)
@@ -232,6 +253,7 @@ func (c *Classifier) Classify(text string) Result {
 func (c *Classifier) run(w *work, text string) {
 	rs := c.rules
 	d := &w.d
+	d.general = w.reference
 	d.normalize(text)
 	w.ms = rs.auto.find(d.norm, w.ms[:0])
 	w.hits = w.hits[:0]
@@ -242,6 +264,11 @@ func (c *Classifier) run(w *work, text string) {
 	}
 	w.cueSeen = w.cueSeen[:len(rs.cues)]
 	clear(w.cueSeen)
+	w.lowState = 0
+	if w.reference {
+		w.lowState = 2 // the patterns as written
+	}
+	near := 0 // matches come in order of their end: look near the last
 	for _, m := range w.ms {
 		ap := rs.autoPats[m.id]
 		s, e := m.start, m.end
@@ -251,7 +278,9 @@ func (c *Classifier) run(w *work, text string) {
 		if !ap.stemEnd {
 			e--
 		}
-		tf, tl := d.tokenAt(s), d.tokenAt(e-1)
+		var tf, tl int32
+		tl, near = d.tokenNear(e-1, near)
+		tf, _ = d.tokenNear(s, near)
 		if tf < 0 || tl < 0 {
 			continue
 		}
@@ -271,27 +300,16 @@ func (c *Classifier) run(w *work, text string) {
 	}
 	for pi := range rs.patterns {
 		p := &rs.patterns[pi]
-		if len(p.requires) > 0 {
-			ok := false
-			for _, id := range p.requires {
-				if w.cueSeen[id] {
-					ok = true
-					break
-				}
-			}
-			if !ok {
-				continue
-			}
-		}
 		if len(p.requires) == 0 {
 			c.matchPattern(w, pi, text, 0)
 			continue
 		}
 		// Run the pattern only on a window of words around each cue, so a
 		// common cue word costs a short match, not a pass over the post.
+		// (Without a required cue among the post's cues, it does not run.)
 		lastEnd := int32(-1)
 		for _, ch := range w.cues {
-			if !containsID(p.requires, ch.id) {
+			if !p.reqSet.has(ch.id) {
 				continue
 			}
 			a := max(0, ch.tf-p.window)
@@ -427,20 +445,33 @@ func (c *Classifier) run(w *work, text string) {
 	if !anyMasked {
 		masked = nil
 	}
-	w.fs = extract(d, masked, &w.rule, w.groups, w.fs[:0])
+	w.fsMasked = masked
+	w.noFeatures = !hasFeatures(d, masked, &w.rule, w.groups)
 	var z [4]float32
-	wt := c.weights
-	for _, f := range w.fs {
-		o := int(f.idx) * 4
-		ws := wt[o : o+4 : o+4]
-		z[0] += float32(ws[0]) * f.val
-		z[1] += float32(ws[1]) * f.val
-		z[2] += float32(ws[2]) * f.val
-		z[3] += float32(ws[3]) * f.val
+	if w.lazy && !w.reference {
+		z = c.modelSums(d, masked, &w.rule, w.groups)
+		w.fs, w.fsMade = w.fs[:0], false
+	} else {
+		w.fs, w.fsMade = extract(d, masked, &w.rule, w.groups, w.fs[:0]), true
+		z = c.dot(w.fs)
 	}
 	for ci := 0; ci < 4; ci++ {
 		w.z[ci] = c.bias[ci] + float64(z[ci]*c.scale[ci])
 	}
+}
+
+// hasFeatures reports whether extract would give the model any feature:
+// an unmasked word or a rule feature.
+func hasFeatures(d *doc, masked []bool, rule *[4]float64, groups []uint32) bool {
+	if len(groups) > 0 || rule[0] > 0 || rule[1] > 0 || rule[2] > 0 || rule[3] > 0 {
+		return true
+	}
+	for ti := range d.toks {
+		if masked == nil || !masked[ti] {
+			return true
+		}
+	}
+	return false
 }
 
 // addSlot adds a rule feature slot once.
@@ -465,11 +496,39 @@ const defaultPatternWindow = 10
 // matchPattern adds the hits of pattern pi in text[from:].
 func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
 	p := &c.rules.patterns[pi]
-	for _, loc := range p.re.FindAllStringIndex(text[from:], 8) {
+	if p.lower != nil && w.lowState == 0 {
+		var ok bool
+		w.low, ok = lowerASCII(w.low[:0], w.d.src)
+		w.lowState = 2
+		if ok {
+			w.lowState = 1
+		}
+	}
+	locs := w.locs[:0]
+	switch {
+	case p.lower != nil && w.lowState == 1:
+		low := w.low[from:len(text)]
+		if !p.pf.pass(low) {
+			return
+		}
+		if p.anc != nil {
+			locs = p.anc.findAll(low, 8, locs)
+			break
+		}
+		for _, loc := range p.lower.FindAllIndex(low, 8) {
+			locs = append(locs, loc[0], loc[1])
+		}
+	default:
+		for _, loc := range p.re.FindAllStringIndex(text[from:], 8) {
+			locs = append(locs, loc[0], loc[1])
+		}
+	}
+	w.locs = locs
+	for i := 0; i+1 < len(locs); i += 2 {
 		if len(w.hits) >= maxMatches {
 			return
 		}
-		s, e := from+int32(loc[0]), from+int32(loc[1])
+		s, e := from+int32(locs[i]), from+int32(locs[i+1])
 		tf, tl := tokenRange(w.d.toks, s, e)
 		if tf < 0 {
 			continue
@@ -492,7 +551,7 @@ func (c *Classifier) ctxApplies(w *work, cr *ctxRule, h *hit) bool {
 	}
 	sent := toks[h.tf].sent
 	for _, ch := range w.cues {
-		if !containsID(cr.cues, ch.id) {
+		if !cr.cueSet.has(ch.id) {
 			continue
 		}
 		if cr.sentence && toks[ch.tf].sent != sent && toks[ch.tl].sent != toks[h.tl].sent {
@@ -523,15 +582,6 @@ func (c *Classifier) ctxApplies(w *work, cr *ctxRule, h *hit) bool {
 	return false
 }
 
-func containsID(ids []int32, id int32) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // tokenRange returns the tokens overlapping original bytes [s, e).
 func tokenRange(toks []token, s, e int32) (int32, int32) {
 	i := sort.Search(len(toks), func(i int) bool { return toks[i].oe > s })
@@ -551,7 +601,7 @@ const cancelFactor = 0.2
 
 // score combines model and rules for category ci.
 func (c *Classifier) score(w *work, ci int) float64 {
-	if !c.hasModel[ci] || len(w.fs) == 0 {
+	if !c.hasModel[ci] || w.noFeatures {
 		// a post without a word gives the model nothing but its bias
 		return w.rule[ci]
 	}
@@ -618,6 +668,9 @@ func (c *Classifier) result(w *work, text string) Result {
 		flagged := false
 		if s >= cr.threshold && c.rules.loaded[ci] {
 			n := len(res.Evidence)
+			if res.Evidence == nil {
+				res.Evidence = make([]Span, 0, 4) // one allocation, not one per span
+			}
 			res.Evidence = c.evidence(w, text, ci, res.Evidence)
 			if flagged = len(res.Evidence) > n; !flagged {
 				// the model's bias alone, with no word pushing the score
@@ -633,6 +686,9 @@ func (c *Classifier) result(w *work, text string) Result {
 		}
 		res.Scores[cat] = r
 		if flagged {
+			if cap(res.Categories) == 0 {
+				res.Categories = make([]Category, 0, len(Categories))
+			}
 			res.Categories = append(res.Categories, cat)
 		}
 	}
@@ -679,9 +735,24 @@ func (c *Classifier) evidence(w *work, text string, ci int, ev []Span) []Span {
 		addHits(0)
 	}
 	if len(ev)-n0 > 1 {
-		sort.Slice(ev[n0:], func(i, j int) bool { return ev[n0+i].Start < ev[n0+j].Start })
+		sortByStart(ev[n0:])
 	}
 	return ev
+}
+
+// sortByStart sorts spans by start as sort.Slice does, equal starts
+// included: up to 12 spans it sorts by insertion, here without the
+// allocations of sort.Slice's swapper.
+func sortByStart(ev []Span) {
+	if len(ev) > 12 {
+		sort.Slice(ev, func(i, j int) bool { return ev[i].Start < ev[j].Start })
+		return
+	}
+	for i := 1; i < len(ev); i++ {
+		for j := i; j > 0 && ev[j].Start < ev[j-1].Start; j-- {
+			ev[j], ev[j-1] = ev[j-1], ev[j]
+		}
+	}
 }
 
 // weakHit is the rule weight below which a hit is background vocabulary
@@ -700,6 +771,7 @@ func (c *Classifier) hitReason(w *work, h *hit) string {
 		return base // the common case: no allocation
 	}
 	var b strings.Builder
+	b.Grow(len(base) + 48*int(h.ctxTo-h.ctxFrom) + 8)
 	b.WriteString(base)
 	for _, ri := range w.applied[h.ctxFrom:h.ctxTo] {
 		cr := &rs.ctx[ri]
@@ -728,6 +800,9 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 	if n == 0 {
 		return nil
 	}
+	if !w.fsMade {
+		w.fs, w.fsMade = extract(d, w.fsMasked, &w.rule, w.groups, w.fs[:0]), true
+	}
 	if cap(w.uni) < n {
 		w.uni = make([]float64, n)
 		w.bi = make([]float64, n)
@@ -739,7 +814,7 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 		if f.tok < 0 {
 			continue
 		}
-		v := float64(c.weights[int(f.idx)*4+ci]) * float64(c.scale[ci]) * float64(f.val)
+		v := float64(c.weights[f.idx][ci]) * float64(c.scale[ci]) * float64(f.val)
 		if f.big {
 			bi[f.tok] += v
 		} else {

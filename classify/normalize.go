@@ -45,10 +45,15 @@ const (
 
 // char is one rune of the post after folding.
 type char struct {
-	r      rune // folded rune (lower case)
-	class  uint8
-	upper  bool // the original was upper case
+	folding
 	os, oe int32
+}
+
+// folding is what a rune folds to: 8 bytes, copied in one move.
+type folding struct {
+	r     rune // folded rune (lower case)
+	class uint8
+	upper bool // the original was upper case
 }
 
 // wpos is where a byte of a word being built came from.
@@ -75,6 +80,8 @@ type doc struct {
 	word []byte
 	wpos []wpos // per byte of word: where it came from
 	run  int    // length of the run of the word's last letter
+	// general turns off the plain-word fast path, for tests.
+	general bool
 }
 
 func (d *doc) reset(src string) {
@@ -84,15 +91,10 @@ func (d *doc) reset(src string) {
 	d.chars = d.chars[:0]
 }
 
-// asciiFold caches foldRune for ASCII: rune, class, upper.
-var asciiFold = func() (t [128]struct {
-	r     byte
-	class uint8
-	upper bool
-}) {
+// asciiFold caches foldRune for ASCII.
+var asciiFold = func() (t [128]folding) {
 	for b := 0; b < 128; b++ {
-		r, cl, up := foldASCII(rune(b))
-		t[b].r, t[b].class, t[b].upper = byte(r), cl, up
+		t[b].r, t[b].class, t[b].upper = foldASCII(rune(b))
 	}
 	return t
 }()
@@ -101,7 +103,7 @@ var asciiFold = func() (t [128]struct {
 func foldRune(r rune) (rune, uint8, bool) {
 	if r < utf8.RuneSelf {
 		f := asciiFold[r]
-		return rune(f.r), f.class, f.upper
+		return f.r, f.class, f.upper
 	}
 	return foldOther(r)
 }
@@ -320,8 +322,7 @@ func (d *doc) normalize(src string) {
 		c := &chars[n]
 		n++
 		if b := src[i]; b < utf8.RuneSelf {
-			f := &asciiFold[b]
-			c.r, c.class, c.upper, c.os, c.oe = rune(f.r), f.class, f.upper, int32(i), int32(i+1)
+			c.folding, c.os, c.oe = asciiFold[b], int32(i), int32(i+1)
 			i++
 			continue
 		}
@@ -339,7 +340,7 @@ func (d *doc) normalize(src string) {
 	d.norm = append(d.norm, ' ')
 	singles := 0 // single-letter words written in a row
 	for i := 0; i < len(cs); {
-		c := cs[i]
+		c := &cs[i]
 		if !startsWord(cs, i) {
 			switch c.class {
 			case cQuote:
@@ -365,6 +366,20 @@ func (d *doc) normalize(src string) {
 			}
 			i++
 			continue
+		}
+		if !d.general {
+			if j, ok := d.writePlain(cs, i, sent, quoted); ok {
+				if j-i == 1 {
+					singles++
+				} else {
+					singles = 0
+				}
+				if singles >= joinRun {
+					d.joinSingles(singles)
+				}
+				i = j
+				continue
+			}
 		}
 		j := i
 		hashtag := false
@@ -455,6 +470,51 @@ func (d *doc) normalize(src string) {
 		}
 		i = j
 	}
+}
+
+// writePlain writes the word starting at cs[i] as one token when it is
+// plain letters a-z ended where nothing can carry it on (a space, a
+// quotation mark, a sentence end), as the general path would: three or
+// more of a letter in a row collapse to one. Most words are plain. It
+// returns where the word ends, and false (writing nothing) when the word
+// is not plain.
+func (d *doc) writePlain(cs []char, i int, sent int32, quoted bool) (int, bool) {
+	norm := d.norm // a local, so appends need not write d back
+	ns := len(norm)
+	run := 0
+	j := i
+	for ; j < len(cs); j++ {
+		c := &cs[j]
+		if c.class != cLetter || uint32(c.r-'a') > 'z'-'a' {
+			break
+		}
+		b := byte(c.r)
+		if n := len(norm); n > ns && norm[n-1] == b {
+			run++
+			switch run {
+			case 2:
+				norm = append(norm, b)
+			case 3:
+				norm = norm[:n-1]
+			}
+			continue
+		}
+		run = 1
+		norm = append(norm, b)
+	}
+	if j == i {
+		return j, false
+	}
+	if j < len(cs) {
+		switch cs[j].class {
+		case cSpace, cQuote, cEnd:
+		default:
+			return j, false
+		}
+	}
+	d.toks = append(d.toks, token{ns: int32(ns), ne: int32(len(norm)), os: cs[i].os, oe: cs[j-1].oe, sent: sent, quoted: quoted})
+	d.norm = append(norm, ' ')
+	return j, true
 }
 
 // startsWord reports whether a word starts at cs[i].
@@ -634,6 +694,21 @@ func (d *doc) tokenAt(i int32) int32 {
 		return int32(lo)
 	}
 	return -1
+}
+
+// tokenNear is tokenAt(i), searched from token k rather than by halves,
+// and the index of the first token that ends after i, to search from next.
+func (d *doc) tokenNear(i int32, k int) (int32, int) {
+	for k > 0 && d.toks[k-1].ne > i {
+		k--
+	}
+	for k < len(d.toks) && d.toks[k].ne <= i {
+		k++
+	}
+	if k < len(d.toks) && d.toks[k].ns <= i {
+		return int32(k), k
+	}
+	return -1, k
 }
 
 // text returns the normalised text of token t.

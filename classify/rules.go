@@ -48,8 +48,12 @@ type pattern struct {
 	group    int // pseudo-group so context rules can name it
 	weight   float64
 	re       *regexp.Regexp
-	requires []int32 // cue ids; the pattern only runs when one is present
-	window   int32   // words either side of a required cue the pattern sees
+	lower    *regexp.Regexp // re for ASCII-lower-cased text (fold.go), or nil
+	pf       prefilter      // what the lowered text needs for lower to match
+	anc      *anchor        // finds the matches of lower faster, or nil
+	requires []int32        // cue ids; the pattern only runs when one is present
+	reqSet   idSet          // requires as a set
+	window   int32          // words either side of a required cue the pattern sees
 	line     int
 	reason   string
 }
@@ -77,9 +81,24 @@ type ctxRule struct {
 	model  bool
 	groups []bool
 	cues   []int32
+	cueSet idSet // cues as a set
 	line   int
 	slot   uint32 // model feature slot: the rule applied to a counted hit
 }
+
+// idSet is a set of cue ids: a cue hit is checked against the cues of
+// every context rule of its category, so this must be cheap.
+type idSet []uint64
+
+func newIDSet(ids []int32, n int) idSet {
+	s := make(idSet, (n+63)/64)
+	for _, id := range ids {
+		s[id/64] |= 1 << (id % 64)
+	}
+	return s
+}
+
+func (s idSet) has(id int32) bool { return s[id/64]&(1<<(id%64)) != 0 }
 
 // cue is a context word or phrase.
 type cue struct {
@@ -468,6 +487,10 @@ func (rs *ruleSet) parsePattern(ci int, n *yaml.Node, errAt errAtFunc) error {
 		return errAt(srcLine, "pattern %q matches empty text", p.name)
 	}
 	p.re = re
+	if p.lower = lowerPattern(src); p.lower != nil {
+		p.pf = newPrefilter(p.lower)
+		p.anc = newAnchor(p.lower)
+	}
 	// A pattern is its own group so context rules can refer to it by name.
 	p.group = len(rs.groups)
 	for _, og := range rs.groups {
@@ -665,6 +688,12 @@ func (rs *ruleSet) compile() error {
 		}
 	}
 	rs.auto = buildAutomaton(pats)
+	for i := range rs.patterns {
+		rs.patterns[i].reqSet = newIDSet(rs.patterns[i].requires, len(rs.cues))
+	}
+	for i := range rs.ctx {
+		rs.ctx[i].cueSet = newIDSet(rs.ctx[i].cues, len(rs.cues))
+	}
 	for i := range rs.terms {
 		t := &rs.terms[i]
 		name := t.text

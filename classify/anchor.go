@@ -1,0 +1,159 @@
+package classify
+
+import (
+	"regexp"
+	"regexp/syntax"
+)
+
+// An unanchored regexp search tries every position of a window, and for a
+// pattern starting \b(?:word|word|...) each try walks the alternatives:
+// most of the cost of a pattern. When every match must begin with one of a
+// few strings, an anchor finds the positions where they begin and runs the
+// pattern anchored there, which finds the same matches: the matches of
+// FindAllIndex are, from the left, the first positions where an anchored
+// match succeeds, and nothing of the text before a position changes what
+// an anchored match there does, except a \b at that position, which is
+// checked here.
+
+// anchor finds the matches of a lowered pattern from the strings every
+// match begins with.
+type anchor struct {
+	re        *regexp.Regexp // ^(?:pattern)
+	starts    *strSet        // the strings every match begins with
+	wordStart bool           // the pattern starts \b and every string with a word byte
+}
+
+// maxStarts bounds the strings of an anchor.
+const maxStarts = 64
+
+// newAnchor returns the anchor of a lowered pattern, or nil.
+func newAnchor(lower *regexp.Regexp) *anchor {
+	t, err := syntax.Parse(lower.String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	subs := []*syntax.Regexp{t}
+	if t.Op == syntax.OpConcat {
+		subs = t.Sub
+	}
+	a := &anchor{}
+	if len(subs) > 0 && subs[0].Op == syntax.OpWordBoundary {
+		a.wordStart = true
+		subs = subs[1:]
+	}
+	// the leading parts with few spellings and no assertion (which would
+	// look at the text before the start) spell the starts
+	starts := []string{""}
+	for _, s := range subs {
+		e := exact(s)
+		if e == nil || hasAssertion(s) || len(starts)*len(e) > maxStarts {
+			break
+		}
+		starts = cross(starts, e)
+	}
+	if minLen(starts) == 0 {
+		// the first part has many spellings; a class of ASCII bytes, or a
+		// repeat of one, still gives the first byte
+		if len(subs) == 0 {
+			return nil
+		}
+		starts = firstBytes(subs[0])
+		if starts == nil {
+			return nil
+		}
+	}
+	for _, s := range starts {
+		if a.wordStart && !isWordByte(s[0]) {
+			return nil
+		}
+	}
+	a.starts = newStrSet(starts)
+	re, err := regexp.Compile(`^(?:` + lower.String() + `)`)
+	if err != nil {
+		return nil
+	}
+	a.re = re
+	return a
+}
+
+// firstBytes returns the bytes a match of t begins with, when t is a
+// class of ASCII bytes or a repeat of one that cannot match empty.
+func firstBytes(t *syntax.Regexp) []string {
+	switch t.Op {
+	case syntax.OpPlus:
+		return firstBytes(t.Sub[0])
+	case syntax.OpRepeat:
+		if t.Min >= 1 {
+			return firstBytes(t.Sub[0])
+		}
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(t.Rune); i += 2 {
+			if t.Rune[i+1] >= 0x80 || len(out)+int(t.Rune[i+1]-t.Rune[i]) >= maxStarts {
+				return nil
+			}
+			for r := t.Rune[i]; r <= t.Rune[i+1]; r++ {
+				out = append(out, string(r))
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func hasAssertion(t *syntax.Regexp) bool {
+	switch t.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	for _, s := range t.Sub {
+		if hasAssertion(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// isWordByte is syntax.IsWordChar for a byte: a byte of a rune outside
+// ASCII belongs to no word.
+func isWordByte(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_'
+}
+
+// findAll is re.FindAllIndex(text, n) for the pattern of the anchor,
+// appended to locs as start, end pairs.
+func (a *anchor) findAll(text []byte, n int, locs []int) []int {
+	for pos, found := 0, 0; pos < len(text) && found < n; {
+		p := a.next(text, pos)
+		if p < 0 {
+			break
+		}
+		loc := a.re.FindIndex(text[p:])
+		if loc == nil {
+			pos = p + 1
+			continue
+		}
+		locs = append(locs, p, p+loc[1])
+		found++
+		pos = p + loc[1]
+		if loc[1] == 0 {
+			pos++ // cannot happen: lowered patterns do not match ""
+		}
+	}
+	return locs
+}
+
+// next returns the first position from pos where a start string begins
+// (at a word start, for wordStart), or -1.
+func (a *anchor) next(text []byte, pos int) int {
+	for p := pos; p < len(text); p++ {
+		if a.starts.first[text[p]] == 0 || a.wordStart && p > 0 && isWordByte(text[p-1]) {
+			continue
+		}
+		if a.starts.at(text, p) {
+			return p
+		}
+	}
+	return -1
+}
