@@ -205,6 +205,16 @@ func (a *automaton) find(text []byte, ms []match) []match {
 	return ms
 }
 
+// emit appends the terms that end at byte i in output state s: the rare
+// path of find16 and find32, whose loops are otherwise kept apart for speed.
+func (a *automaton) emit(s uint16, i int, ms []match) []match {
+	end := int32(i + 1)
+	for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
+		ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
+	}
+	return ms
+}
+
 func (a *automaton) find16(text []byte, ms []match) []match {
 	s := uint16(0)
 	nc := a.nclass
@@ -213,10 +223,7 @@ func (a *automaton) find16(text []byte, ms []match) []match {
 		s = next[int(s)*nc+int(a.classes[b])]
 		if s&(1<<15) != 0 {
 			s &^= 1 << 15
-			for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
-				end := int32(i + 1)
-				ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
-			}
+			ms = a.emit(s, i, ms)
 		}
 	}
 	return ms
@@ -233,10 +240,7 @@ func (a *automaton) find32(text []byte, ms []match) []match {
 		}
 		if s&(1<<15) != 0 {
 			s &^= 1 << 15
-			for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
-				end := int32(i + 1)
-				ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
-			}
+			ms = a.emit(s, i, ms)
 		}
 	}
 	return ms
