@@ -446,32 +446,19 @@ func (c *Classifier) run(w *work, text string) {
 		masked = nil
 	}
 	w.fsMasked = masked
-	w.noFeatures = !hasFeatures(d, masked, &w.rule, w.groups)
 	var z [4]float32
+	var nf int
 	if w.lazy && !w.reference {
-		z = c.modelSums(d, masked, &w.rule, w.groups)
+		z, nf = c.modelSums(d, masked, &w.rule, w.groups)
 		w.fs, w.fsMade = w.fs[:0], false
 	} else {
 		w.fs, w.fsMade = extract(d, masked, &w.rule, w.groups, w.fs[:0]), true
-		z = c.dot(w.fs)
+		z, nf = c.dot(w.fs), len(w.fs)
 	}
+	w.noFeatures = nf == 0
 	for ci := 0; ci < 4; ci++ {
 		w.z[ci] = c.bias[ci] + float64(z[ci]*c.scale[ci])
 	}
-}
-
-// hasFeatures reports whether extract would give the model any feature:
-// an unmasked word or a rule feature.
-func hasFeatures(d *doc, masked []bool, rule *[4]float64, groups []uint32) bool {
-	if len(groups) > 0 || rule[0] > 0 || rule[1] > 0 || rule[2] > 0 || rule[3] > 0 {
-		return true
-	}
-	for ti := range d.toks {
-		if masked == nil || !masked[ti] {
-			return true
-		}
-	}
-	return false
 }
 
 // addSlot adds a rule feature slot once.

@@ -32,8 +32,9 @@ func (z sums) add(wt *[dim][4]float32, idx uint32, v float32) sums {
 	return z
 }
 
-// modelSums is c.dot(extract(d, masked, rule, groups, nil)).
-func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups []uint32) [4]float32 {
+// modelSums is c.dot(extract(d, masked, rule, groups, nil)), and the
+// number of features extract would have built.
+func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups []uint32) ([4]float32, int) {
 	toks := d.toks
 	n := 0
 	havePrev := false
@@ -51,6 +52,7 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 	}
 	var z sums
 	wt := c.weights
+	nf := n + len(groups)
 	if n > 0 {
 		v := float32(1 / math.Sqrt(float64(n)))
 		var prev uint32
@@ -89,12 +91,13 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 			z = z.add(wt, mix(seedRule+uint32(c))&dimMask, float32(rule[c]))
 			b := uint32(rule[c]*4 + 0.5)
 			z = z.add(wt, mix(seedRule^uint32(c*8)+b+1000)&dimMask, 1)
+			nf += 2
 		}
 	}
 	for _, g := range groups {
 		z = z.add(wt, g, 1)
 	}
-	return [4]float32{z.z0, z.z1, z.z2, z.z3}
+	return [4]float32{z.z0, z.z1, z.z2, z.z3}, nf
 }
 
 // charGrams is how many character 3- to 5-grams extract takes from m

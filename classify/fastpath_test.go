@@ -50,7 +50,10 @@ func checkModelSums(t *testing.T, c *Classifier, s string) {
 	c.run(full, s)
 	c.run(lazy, s)
 	want := c.dot(full.fs)
-	got := c.modelSums(&full.d, full.fsMasked, &full.rule, full.groups)
+	got, n := c.modelSums(&full.d, full.fsMasked, &full.rule, full.groups)
+	if n != len(full.fs) {
+		t.Fatalf("%q: modelSums counts %d features, extract built %d", s, n, len(full.fs))
+	}
 	for i := range got {
 		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 			t.Fatalf("%q: modelSums %v, dot over extract %v", s, got, want)
