@@ -71,15 +71,15 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 			// the 3-, 4- and 5-grams starting at each byte, in extract's
 			// order (charMax is 5)
 			cw := d.norm[t.ns-1 : t.ne+1]
-			for i := 0; i+3 <= len(cw); i++ {
-				h := (((seedChar^2166136261)^uint32(cw[i]))*16777619 ^ uint32(cw[i+1])) * 16777619
-				h = (h ^ uint32(cw[i+2])) * 16777619
+			for ; len(cw) >= 3; cw = cw[1:] {
+				h := (((seedChar^2166136261)^uint32(cw[0]))*16777619 ^ uint32(cw[1])) * 16777619
+				h = (h ^ uint32(cw[2])) * 16777619
 				z = z.add(wt, mix(h)&dimMask, v)
-				if i+3 < len(cw) {
-					h = (h ^ uint32(cw[i+3])) * 16777619
+				if len(cw) > 3 {
+					h = (h ^ uint32(cw[3])) * 16777619
 					z = z.add(wt, mix(h)&dimMask, v)
-					if i+4 < len(cw) {
-						h = (h ^ uint32(cw[i+4])) * 16777619
+					if len(cw) > 4 {
+						h = (h ^ uint32(cw[4])) * 16777619
 						z = z.add(wt, mix(h)&dimMask, v)
 					}
 				}
