@@ -64,6 +64,11 @@ type TrainOptions struct {
 	// outnumber breaches by hundreds to one, so this, not precision on a
 	// balanced training set, decides what reviewers see.
 	MaxFPR float64 `json:"max_fpr,omitempty"`
+	// MinThreshold is the lowest threshold the suggested point may have;
+	// 0 means 0.35. Below it a weak rule hit and a weak model together
+	// flag a post, which out-of-fold figures on written examples reward
+	// and real timelines do not.
+	MinThreshold float64 `json:"min_threshold,omitempty"`
 	// Source describes the training data in the model file.
 	Source string `json:"-"`
 }
@@ -92,6 +97,9 @@ func (o TrainOptions) withDefaults() TrainOptions {
 	}
 	if o.MaxFPR == 0 {
 		o.MaxFPR = 0.002
+	}
+	if o.MinThreshold == 0 {
+		o.MinThreshold = 0.35
 	}
 	return o
 }
@@ -178,7 +186,7 @@ func (c *Classifier) Train(cat Category, ex []Example, opt TrainOptions) (*Model
 		m.Trained.Suggested = &op
 		m.Trained.Curve = Curve(scores, labels)
 		m.Trained.Pairs = choosePairs(vs, probs, cr, opt)
-		at := pairAt(vs, probs, cr)
+		at := pairAt(vs, probs, weighClean(vs), cr)
 		m.Trained.AtRules = &at
 	}
 	return m, nil
@@ -245,33 +253,63 @@ type PairPoint struct {
 }
 
 // pairAt measures the out-of-fold probabilities of the examples that are
-// not Foreign at cr's threshold and model_alone.
-func pairAt(vs []vec, probs []float64, cr catRules) PairPoint {
+// not Foreign at cr's threshold and model_alone. The clean FPR counts each
+// generated template as one post (cleanWeights), so a template with a dozen
+// variants is one wrong flag, not a dozen.
+func pairAt(vs []vec, probs []float64, cw cleanWeights, cr catRules) PairPoint {
 	var n Counts
-	fp, clean := 0, 0
+	fp := 0.0
 	for i, v := range vs {
 		if v.foreign {
 			continue // measured on the benchmark's own split
 		}
 		flag := combine(&cr, probs[i], v.rule, v.support, v.mfactor, v.cancelled) >= cr.threshold
 		n.Add(flag, v.y == 1)
-		if v.clean {
-			clean++
-			if flag {
-				fp++
-			}
+		if flag {
+			fp += cw.w[i]
 		}
 	}
+	fpr := 0.0
+	if cw.posts > 0 {
+		fpr = fp / float64(cw.posts)
+	}
 	return PairPoint{Threshold: cr.threshold, ModelAlone: cr.modelAlone, Precision: round5(n.Precision()),
-		Recall: round5(n.Recall()), FPR: round5(ratio(fp, clean)), Clean: clean}
+		Recall: round5(n.Recall()), FPR: round5(fpr), Clean: cw.posts}
+}
+
+// cleanWeights gives each clean example that is not Foreign the weight
+// 1/n, n the clean examples of its fold group: the variants of one
+// generated template share one post's weight. posts is the number of
+// such groups.
+type cleanWeights struct {
+	w     []float64
+	posts int
+}
+
+func weighClean(vs []vec) cleanWeights {
+	n := map[string]int{}
+	for _, v := range vs {
+		if v.clean && !v.foreign {
+			n[v.group]++
+		}
+	}
+	cw := cleanWeights{w: make([]float64, len(vs)), posts: len(n)}
+	for i, v := range vs {
+		if v.clean && !v.foreign {
+			cw.w[i] = 1 / float64(n[v.group])
+		}
+	}
+	return cw
 }
 
 // choosePairs scans threshold and model_alone on the out-of-fold
 // probabilities of the examples that are not Foreign and returns, first,
-// the pair with the most recall whose clean FPR is at most opt.MaxFPR and whose precision reaches
-// opt.MinPrecision (or the lowest FPR if none does), then the frontier:
+// the pair with the most recall whose clean FPR is at most opt.MaxFPR, whose precision reaches
+// opt.MinPrecision and whose threshold is at least opt.MinThreshold (or the
+// lowest FPR if none is), then the frontier:
 // the pairs that give more recall than any pair with a lower FPR.
 func choosePairs(vs []vec, probs []float64, cr catRules, opt TrainOptions) []PairPoint {
+	cw := weighClean(vs)
 	var all []PairPoint
 	for t := 15; t <= 95; t += 5 {
 		for _, m := range []int{0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 84} {
@@ -280,14 +318,14 @@ func choosePairs(vs []vec, probs []float64, cr catRules, opt TrainOptions) []Pai
 			}
 			c := cr
 			c.threshold, c.modelAlone = float64(t)/100, float64(t+m)/100
-			all = append(all, pairAt(vs, probs, c))
+			all = append(all, pairAt(vs, probs, cw, c))
 		}
 	}
 	best := func(maxFPR, minP float64) (PairPoint, bool) {
 		var b PairPoint
 		found := false
 		for _, p := range all {
-			if p.FPR > maxFPR || p.Precision < minP {
+			if p.FPR > maxFPR || p.Precision < minP || p.Threshold < opt.MinThreshold-1e-9 {
 				continue
 			}
 			if !found || p.Recall > b.Recall || p.Recall == b.Recall && p.FPR < b.FPR {

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/psd-tools/exposure/rules"
@@ -107,5 +108,45 @@ func TestChooseThreshold(t *testing.T) {
 	op = ChooseThreshold([]float64{0.9, 0.8}, []bool{false, true}, 0.99)
 	if op.F1 == 0 {
 		t.Errorf("fallback %+v", op)
+	}
+}
+
+// TestPairsCountTemplatesOnce checks that the clean FPR of an operating
+// point counts the variants of one generated template as one post, and
+// that the suggested point keeps to the threshold floor.
+func TestPairsCountTemplatesOnce(t *testing.T) {
+	var vs []vec
+	var probs []float64
+	add := func(group string, clean bool, y, p float64) {
+		vs = append(vs, vec{y: y, clean: clean, group: group, rule: 0, support: 1, mfactor: 1})
+		probs = append(probs, p)
+	}
+	// ten variants of one clean template that the model scores 0.6, and
+	// nine clean hand-written posts it scores low
+	for i := 0; i < 10; i++ {
+		add("gen-tpl", true, 0, 0.6)
+	}
+	for i := 0; i < 9; i++ {
+		add(fmt.Sprint("pc-", i), true, 0, 0.1)
+	}
+	// breaches the model scores 0.3 and 0.7
+	for i := 0; i < 10; i++ {
+		add(fmt.Sprint("b-", i), false, 1, 0.3+0.4*float64(i%2))
+	}
+	cr := catRules{threshold: 0.5, modelAlone: 0.5, rulesAlone: 2}
+	at := pairAt(vs, probs, weighClean(vs), cr)
+	if at.Clean != 10 || at.FPR != 0.1 {
+		t.Errorf("at 0.5: clean %d FPR %v, want 10 posts and 0.1 (one template of ten posts), not 10/19", at.Clean, at.FPR)
+	}
+	pairs := choosePairs(vs, probs, cr, TrainOptions{MaxFPR: 0.15}.withDefaults())
+	// recall 1 needs a threshold of 0.3 or less: below the default floor
+	if got := pairs[0]; got.Threshold < 0.35 || got.Recall != 0.5 || got.FPR != 0 {
+		t.Errorf("suggested %+v, want threshold >= 0.35 with recall 0.5 at FPR 0", got)
+	}
+	pairs = choosePairs(vs, probs, cr, TrainOptions{MaxFPR: 0.15, MinThreshold: 0.25, MinPrecision: 0.5}.withDefaults())
+	// within the 0.15 bound only because the template counts once (10/19
+	// of the clean examples otherwise)
+	if got := pairs[0]; got.Threshold < 0.25 || got.Threshold > 0.3 || got.Recall != 1 || got.FPR != 0.1 {
+		t.Errorf("with a 0.25 floor, suggested %+v, want threshold 0.25-0.3 with recall 1 at FPR 0.1", got)
 	}
 }

@@ -52,9 +52,11 @@ val split), including the share of clean held-out posts flagged, and what
 --min-precision, and pairs of threshold and model_alone (the bar for the
 model without a supporting rule hit) with their precision, recall and clean
 FPR, the share of ordinary posts flagged. The suggested pair has the most
-recall within --max-fpr and --min-precision; the frontier lists the best
-recall at each FPR. Folds keep the variants of one generated template
-together, and OLID tweets are left out of these figures (their labels
+recall within --max-fpr and --min-precision, with a threshold of at least
+--min-threshold; the frontier lists the best recall at each FPR. Folds keep
+the variants of one generated template together, and the clean FPR counts
+them as one post (each variant weighs 1/n), so a template with many
+variants does not decide the point on its own. OLID tweets are left out of these figures (their labels
 follow OLID's definition, not SPEC.md's). It writes --out only if the file is new or --replace is
 given; the threshold in force stays in rules/categories/<category>.yaml.`,
 		Example: `  exposure train --olid ../shared/data/olid --category offensive --out rules/models/offensive.json
@@ -150,7 +152,7 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 				what := "frontier"
 				if i == 0 {
 					o := m.Trained.Options
-					what = fmt.Sprintf("suggested (clean FPR <= %g, precision >= %g)", o.MaxFPR, o.MinPrecision)
+					what = fmt.Sprintf("suggested (clean FPR <= %g, precision >= %g, threshold >= %g)", o.MaxFPR, o.MinPrecision, o.MinThreshold)
 				}
 				fmt.Fprintf(a.stdout, "out-of-fold threshold %.2f model_alone %.2f: precision %.3f recall %.3f clean FPR %.4f (%d clean) %s\n",
 					p.Threshold, p.ModelAlone, p.Precision, p.Recall, p.FPR, p.Clean, what)
@@ -224,6 +226,7 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 	f.Float64Var(&opt.PosWeight, "pos-weight", 0, "weight of positive examples (default 1)")
 	f.Uint64Var(&opt.Seed, "seed", 0, "shuffling seed (default 1)")
 	f.Float64Var(&opt.MinPrecision, "min-precision", 0, "precision the suggested threshold must reach (default 0.9)")
+	f.Float64Var(&opt.MinThreshold, "min-threshold", 0, "lowest threshold the suggested operating point may have (default 0.35)")
 	return cmd
 }
 
