@@ -553,7 +553,11 @@ func (w *work) markCurrent(ui int) {
 		case kRole:
 			v.current = true
 			return
-		case kAlias, kWeakAlias, kHandle, kPlace, kWeakPlace, kContext, kServing, kCurrent:
+		case kAlias, kWeakAlias, kHandle:
+			// "Ex-Met, now Sussex Police": the force they are in now.
+			v.current = v.current || now
+			continue
+		case kPlace, kWeakPlace, kContext, kServing, kCurrent:
 			continue
 		case kLookalike, kMod:
 			units[ui].moved = now
@@ -661,6 +665,20 @@ var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOth
 
 // modify applies every modifier and look-alike to what it reaches.
 func (w *work) modify() {
+	// An emoji right after a phrase of the rules illustrates it ("Police
+	// wife 👮", "Future officer 👮"): it says nothing of its own.
+	for ui := 1; ui < len(w.units); ui++ {
+		if u := &w.units[ui]; u.e >= 0 && w.d.entries[u.e].emoji && w.units[ui-1].field == u.field && w.units[ui-1].e >= 0 {
+			u.e = -1
+		}
+	}
+	relatives := false
+	for ui := range w.units {
+		if e := w.entry(&w.units[ui]); e != nil && e.kind == kLookalike && w.d.classes[e.class].relatives {
+			relatives = true
+			break
+		}
+	}
 	for ui := range w.units {
 		e := w.entry(&w.units[ui])
 		if e == nil {
@@ -670,7 +688,7 @@ func (w *work) modify() {
 		case kMod:
 			st := modState[e.mod]
 			var attached, consumed bool
-			if e.dir&dirBefore != 0 {
+			if e.dir&dirBefore != 0 || relatives && e.dir&dirPossessive != 0 {
 				attached, consumed = w.forward(ui, st)
 			}
 			if !attached && !consumed && (e.dir&dirAfter != 0 || e.dir&dirPossessive != 0 && w.units[ui].flags&fPoss != 0) {
@@ -714,6 +732,34 @@ func (w *work) modify() {
 	}
 	for _, e := range w.touched {
 		w.echo[e] = -1
+	}
+	// A role in the handle or name, when the bio names no role or force of
+	// its own and is about a trade or a product ("The Custody Sergeant" /
+	// "A novel by ... Out now in paperback"), is the name of that thing.
+	brand := int32(-1)
+	for k := range w.units {
+		v := &w.units[k]
+		if v.field != fieldBio || v.e < 0 {
+			continue
+		}
+		switch e := &w.d.entries[v.e]; e.kind {
+		case kRole, kAlias, kHandle, kWeakAlias, kContext, kAbroad:
+			brand = -2
+		case kLookalike:
+			if brand == -1 && v.state == stSelf && !w.d.classes[e.class].keepsRanks {
+				brand = int32(k)
+			}
+		}
+		if brand == -2 {
+			break
+		}
+	}
+	if brand >= 0 {
+		for ui := range w.units {
+			if u := &w.units[ui]; u.field != fieldBio && u.state == stSelf && u.e >= 0 && w.d.entries[u.e].kind == kRole {
+				u.state, u.by = stOther, brand
+			}
+		}
 	}
 	// A role in the handle or name that is a word of a look-alike in the
 	// bio means what the bio means: "detective_fic" of "Detective fiction
