@@ -607,24 +607,16 @@ func (w *work) vote(f *facts) (best int, explicit bool) {
 			}
 		}
 	}
-	// A force named outright outweighs any number of places: "Port of
-	// Dover Police constable, Dover, Kent" is the port's police.
-	named := false
-	for i := range abroadSlot {
-		named = named || w.expl[i]
-	}
 	var top int32
-	for i, v := range w.votes {
-		if !named || i < abroadSlot && w.expl[i] {
-			top = max(top, v)
-		}
+	for _, v := range w.votes {
+		top = max(top, v)
 	}
 	if top == 0 {
 		return -1, false
 	}
 	best, ties := -1, 0
 	for i, v := range w.votes {
-		if v != top || named && !(i < abroadSlot && w.expl[i]) {
+		if v != top {
 			continue
 		}
 		// On a tie a force at home beats one abroad.

@@ -54,11 +54,12 @@ const (
 	ReasonNoRole     = "no police role claimed"
 )
 
-// Force attributions: an alias outweighs any number of places in practice;
-// the location field is where people say where they work.
+// Force attributions: an alias outweighs any number of places ("Port of
+// Dover Police constable, Dover, Kent" is the port's police); the location
+// field is where people say where they work.
 const (
-	voteAlias    = 10
-	voteWeak     = 8
+	voteAlias    = 10 << 12
+	voteWeak     = 8 << 12
 	voteLocation = 4
 	voteText     = 3
 	voteHandle   = 2
@@ -665,18 +666,21 @@ var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOth
 
 // modify applies every modifier and look-alike to what it reaches.
 func (w *work) modify() {
-	// An emoji right after a phrase of the rules illustrates it ("Police
-	// wife 👮", "Future officer 👮"): it says nothing of its own.
-	for ui := 1; ui < len(w.units); ui++ {
-		if u := &w.units[ui]; u.e >= 0 && w.d.entries[u.e].emoji && w.units[ui-1].field == u.field && w.units[ui-1].e >= 0 {
-			u.e = -1
-		}
-	}
 	relatives := false
 	for ui := range w.units {
-		if e := w.entry(&w.units[ui]); e != nil && e.kind == kLookalike && w.d.classes[e.class].relatives {
-			relatives = true
-			break
+		u := &w.units[ui]
+		if u.e < 0 {
+			continue
+		}
+		switch e := &w.d.entries[u.e]; {
+		case e.emoji:
+			// An emoji right after a phrase of the rules illustrates it
+			// ("Police wife 👮", "Future officer 👮"): it says nothing.
+			if ui > 0 && w.units[ui-1].field == u.field && w.units[ui-1].e >= 0 {
+				u.e = -1
+			}
+		case e.kind == kLookalike:
+			relatives = relatives || w.d.classes[e.class].relatives
 		}
 	}
 	for ui := range w.units {
@@ -713,7 +717,13 @@ func (w *work) modify() {
 	w.questions()
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.
+	//
+	// A role in the handle or name, when the bio names no role or force of
+	// its own and is about a trade or a product ("The Custody Sergeant" /
+	// "A novel by ... Out now in paperback"), is the name of that thing:
+	// brand is that look-alike, -1 for none, -2 when the bio is police.
 	w.touched = w.touched[:0]
+	brand := int32(-1)
 	for ui := range w.units {
 		u := &w.units[ui]
 		if u.e < 0 {
@@ -724,6 +734,14 @@ func (w *work) modify() {
 				w.echo[u.e] = int32(ui)
 				w.touched = append(w.touched, u.e)
 			}
+			switch e := &w.d.entries[u.e]; e.kind {
+			case kRole, kAlias, kHandle, kWeakAlias, kContext, kAbroad:
+				brand = -2
+			case kLookalike:
+				if brand == -1 && u.state == stSelf && !w.d.classes[e.class].keepsRanks {
+					brand = int32(ui)
+				}
+			}
 			continue
 		}
 		if k := w.echo[u.e]; k >= 0 && u.state == stSelf {
@@ -732,27 +750,6 @@ func (w *work) modify() {
 	}
 	for _, e := range w.touched {
 		w.echo[e] = -1
-	}
-	// A role in the handle or name, when the bio names no role or force of
-	// its own and is about a trade or a product ("The Custody Sergeant" /
-	// "A novel by ... Out now in paperback"), is the name of that thing.
-	brand := int32(-1)
-	for k := range w.units {
-		v := &w.units[k]
-		if v.field != fieldBio || v.e < 0 {
-			continue
-		}
-		switch e := &w.d.entries[v.e]; e.kind {
-		case kRole, kAlias, kHandle, kWeakAlias, kContext, kAbroad:
-			brand = -2
-		case kLookalike:
-			if brand == -1 && v.state == stSelf && !w.d.classes[e.class].keepsRanks {
-				brand = int32(k)
-			}
-		}
-		if brand == -2 {
-			break
-		}
 	}
 	if brand >= 0 {
 		for ui := range w.units {
