@@ -68,6 +68,7 @@ type entry struct {
 	bare    bool // a bare rank: counts standing alone as a self-description
 	slang   bool // a bare word that is never a title before a name ("Bobby Moore")
 	caps    bool // written in capitals in the rules ("PC"): bare only in capitals
+	emoji   bool // an emoji role: weak, and nothing when it follows another phrase
 	mod     modKind
 	dir     uint8
 	weight  int8
@@ -111,6 +112,10 @@ type class struct {
 	// keepsRanks: the class's phrases do not give a bare rank another
 	// sense ("Sergeant. Leeds United fan."), so they do not stop one.
 	keepsRanks bool
+	// relatives: in a profile with one of the class's phrases ("police
+	// family"), the family words that otherwise need a possessive ("dad",
+	// "mum") name a relative's role written after them ("Dad ex-GMP").
+	relatives bool
 }
 
 // Word flags: word lists that are not phrases.

@@ -18,6 +18,7 @@ type facts struct {
 	serving     int  // first serving phrase of their own, or -1
 	selfRole    int  // the role they claim now, or -1
 	current     bool // a role of theirs marked "now"
+	nowForce    int  // a force of theirs after "now" ("ex-Met, now Sussex Police"), or -1
 	formerRole  int  // a role they held, or -1
 	formerClaim int  // a phrase that says former police on its own, or -1
 	formerProf  int  // a profile-wide former phrase or dangling modifier, or -1
@@ -51,7 +52,7 @@ func (d *Detector) decide(w *work, p Profile, lines *[]string) Result {
 }
 
 func (w *work) facts() facts {
-	f := facts{serving: -1, selfRole: -1, formerRole: -1, formerClaim: -1, formerProf: -1, formerForce: -1}
+	f := facts{serving: -1, nowForce: -1, selfRole: -1, formerRole: -1, formerClaim: -1, formerProf: -1, formerForce: -1}
 	units := w.units
 	d := w.d
 	for i := range units {
@@ -75,7 +76,9 @@ func (w *work) facts() facts {
 			if !d.classes[e.class].keepsRanks {
 				switch u.state {
 				case stSelf:
-					f.sense = true
+					// "Ex-cop. Now private investigator.": what they
+					// moved on to says nothing of the rank they held.
+					f.sense = f.sense || !w.movedTo(i)
 				case stFormer:
 					f.senseBefore = true
 				}
@@ -84,6 +87,9 @@ func (w *work) facts() facts {
 			f.police, f.anyForce = true, true
 			if u.state == stSelf {
 				f.selfForce = true
+				if u.current && f.nowForce < 0 {
+					f.nowForce = i
+				}
 			}
 		case kRole:
 			f.anyRole, f.police = true, true
@@ -129,6 +135,9 @@ func (w *work) facts() facts {
 			f.police, f.anyForce = true, true
 			if u.state == stSelf {
 				f.selfForce = true
+				if u.current && f.nowForce < 0 {
+					f.nowForce = i
+				}
 			}
 		case e.kind == kMod && e.mod == mFormer && !u.used && f.formerProf < 0 && !w.aboutOthers(i):
 			f.formerProf = i
@@ -147,7 +156,7 @@ func (w *work) facts() facts {
 			}
 			switch u.state {
 			case stSelf:
-				if f.selfRole < 0 || (w.entry(&units[f.selfRole]).role == Unknown && e.role != Unknown) {
+				if f.selfRole < 0 || w.saysMore(e, w.entry(&units[f.selfRole])) {
 					f.selfRole = i
 				}
 				if u.current {
@@ -177,6 +186,27 @@ func (w *work) facts() facts {
 		f.formerProf = int(w.movedAt)
 	}
 	return f
+}
+
+// saysMore reports whether role e says more than role cur: a role in words
+// more than "works in policing" or an emoji.
+func (w *work) saysMore(e, cur *entry) bool {
+	return e.role != Unknown && (cur.role == Unknown || cur.emoji && !e.emoji)
+}
+
+// movedTo reports whether unit i follows a "now" in its sentence that
+// moved on from the police ("now a private investigator").
+func (w *work) movedTo(i int) bool {
+	units := w.units
+	for k := i - 1; k >= 0 && units[k].field == units[i].field; k-- {
+		if units[k].moved {
+			return true
+		}
+		if units[k].flags&fHard != 0 {
+			break
+		}
+	}
+	return false
 }
 
 // aboutOthers reports whether the sentence around unit i is about someone
@@ -437,16 +467,19 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		return no(Corporate, ReasonCorporate)
 	}
 
-	claim := f.selfRole >= 0 || (f.selfForce && f.serving >= 0)
+	claim := f.selfRole >= 0 || (f.selfForce && f.serving >= 0) || f.nowForce >= 0
 	strongFormer := f.formerRole >= 0 || f.formerClaim >= 0 || f.formerProf >= 0
 	switch {
-	case claim && (f.current || !strongFormer):
+	case claim && (f.current || f.nowForce >= 0 || !strongFormer):
 		r := Result{Status: Serving, Role: Unknown}
-		if f.selfRole >= 0 {
+		switch {
+		case f.selfRole >= 0:
 			r.Role = w.entry(&units[f.selfRole]).role
 			w.ev = append(w.ev, int32(f.selfRole))
-		} else {
+		case f.serving >= 0:
 			w.ev = append(w.ev, int32(f.serving))
+		default:
+			w.ev = append(w.ev, int32(f.nowForce))
 		}
 		if abroad {
 			w.voteEvidence(best)
@@ -636,9 +669,13 @@ func (w *work) qualified(i int) bool {
 func (w *work) notWhere(i int) bool {
 	units := w.units
 	u := &units[i]
-	if i+1 < len(units) {
-		if n := &units[i+1]; n.field == u.field && n.flags&(fHard|fSoft) == 0 {
-			if id := w.toks[n.t0].id; id >= 0 && w.d.wordFlags[id]&wClub != 0 {
+	if w.club(i) {
+		return true
+	}
+	// "everton_sgt" of "Everton fan": the handle means what the bio does.
+	if u.field == fieldHandle || u.field == fieldName {
+		for k := range units {
+			if k != i && units[k].e == u.e && units[k].field == fieldBio && w.club(k) {
 				return true
 			}
 		}
@@ -657,6 +694,20 @@ func (w *work) notWhere(i int) bool {
 	if u.t0 > 0 {
 		if t := &w.toks[u.t0-1]; name(t) && w.toks[u.t0].flags&(fHard|fSoft) == 0 {
 			return true
+		}
+	}
+	return false
+}
+
+// club reports whether place unit i is followed by a club word ("Everton
+// fan", "Bolton Wanderers").
+func (w *work) club(i int) bool {
+	units := w.units
+	if i+1 < len(units) {
+		if n := &units[i+1]; n.field == units[i].field && n.flags&(fHard|fSoft) == 0 {
+			if id := w.toks[n.t0].id; id >= 0 && w.d.wordFlags[id]&wClub != 0 {
+				return true
+			}
 		}
 	}
 	return false
@@ -813,12 +864,35 @@ func (w *work) composed(field uint8) bool {
 			place = true
 		case kAmbiguous, kCorporate:
 		default:
+			// "Control Room", "Contact Centre": a staff role that names a
+			// department is a unit of the account's name.
+			if w.teamWords(u) {
+				named = true
+				continue
+			}
 			if wf&wQualifier == 0 {
 				return false
 			}
 		}
 	}
 	return named || (place && police)
+}
+
+// teamWords reports whether a phrase of several words is made only of team
+// words, with a unit among them ("Control Room", "Contact Centre").
+func (w *work) teamWords(u *unit) bool {
+	if u.t1-u.t0 < 2 {
+		return false
+	}
+	unit := false
+	for t := u.t0; t < u.t1; t++ {
+		id := w.toks[t].id
+		if id < 0 || w.d.wordFlags[id]&(wUnit|wQualifier) == 0 {
+			return false
+		}
+		unit = unit || w.d.wordFlags[id]&wUnit != 0
+	}
+	return unit
 }
 
 // evidence turns the deciding units into the words of the profile they

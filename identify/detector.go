@@ -54,11 +54,12 @@ const (
 	ReasonNoRole     = "no police role claimed"
 )
 
-// Force attributions: an alias outweighs any number of places in practice;
-// the location field is where people say where they work.
+// Force attributions: an alias outweighs any number of places ("Port of
+// Dover Police constable, Dover, Kent" is the port's police); the location
+// field is where people say where they work.
 const (
-	voteAlias    = 10
-	voteWeak     = 8
+	voteAlias    = 10 << 12
+	voteWeak     = 8 << 12
 	voteLocation = 4
 	voteText     = 3
 	voteHandle   = 2
@@ -553,7 +554,11 @@ func (w *work) markCurrent(ui int) {
 		case kRole:
 			v.current = true
 			return
-		case kAlias, kWeakAlias, kHandle, kPlace, kWeakPlace, kContext, kServing, kCurrent:
+		case kAlias, kWeakAlias, kHandle:
+			// "Ex-Met, now Sussex Police": the force they are in now.
+			v.current = v.current || now
+			continue
+		case kPlace, kWeakPlace, kContext, kServing, kCurrent:
 			continue
 		case kLookalike, kMod:
 			units[ui].moved = now
@@ -661,6 +666,23 @@ var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOth
 
 // modify applies every modifier and look-alike to what it reaches.
 func (w *work) modify() {
+	relatives := false
+	for ui := range w.units {
+		u := &w.units[ui]
+		if u.e < 0 {
+			continue
+		}
+		switch e := &w.d.entries[u.e]; {
+		case e.emoji:
+			// An emoji right after a phrase of the rules illustrates it
+			// ("Police wife 👮", "Future officer 👮"): it says nothing.
+			if ui > 0 && w.units[ui-1].field == u.field && w.units[ui-1].e >= 0 {
+				u.e = -1
+			}
+		case e.kind == kLookalike:
+			relatives = relatives || w.d.classes[e.class].relatives
+		}
+	}
 	for ui := range w.units {
 		e := w.entry(&w.units[ui])
 		if e == nil {
@@ -670,7 +692,7 @@ func (w *work) modify() {
 		case kMod:
 			st := modState[e.mod]
 			var attached, consumed bool
-			if e.dir&dirBefore != 0 {
+			if e.dir&dirBefore != 0 || relatives && e.dir&dirPossessive != 0 {
 				attached, consumed = w.forward(ui, st)
 			}
 			if !attached && !consumed && (e.dir&dirAfter != 0 || e.dir&dirPossessive != 0 && w.units[ui].flags&fPoss != 0) {
@@ -695,7 +717,13 @@ func (w *work) modify() {
 	w.questions()
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.
+	//
+	// A role in the handle or name, when the bio names no role or force of
+	// its own and is about a trade or a product ("The Custody Sergeant" /
+	// "A novel by ... Out now in paperback"), is the name of that thing:
+	// brand is that look-alike, -1 for none, -2 when the bio is police.
 	w.touched = w.touched[:0]
+	brand := int32(-1)
 	for ui := range w.units {
 		u := &w.units[ui]
 		if u.e < 0 {
@@ -706,6 +734,14 @@ func (w *work) modify() {
 				w.echo[u.e] = int32(ui)
 				w.touched = append(w.touched, u.e)
 			}
+			switch e := &w.d.entries[u.e]; e.kind {
+			case kRole, kAlias, kHandle, kWeakAlias, kContext, kAbroad:
+				brand = -2
+			case kLookalike:
+				if brand == -1 && u.state == stSelf && !w.d.classes[e.class].keepsRanks {
+					brand = int32(ui)
+				}
+			}
 			continue
 		}
 		if k := w.echo[u.e]; k >= 0 && u.state == stSelf {
@@ -714,6 +750,13 @@ func (w *work) modify() {
 	}
 	for _, e := range w.touched {
 		w.echo[e] = -1
+	}
+	if brand >= 0 {
+		for ui := range w.units {
+			if u := &w.units[ui]; u.field != fieldBio && u.state == stSelf && u.e >= 0 && w.d.entries[u.e].kind == kRole {
+				u.state, u.by = stOther, brand
+			}
+		}
 	}
 	// A role in the handle or name that is a word of a look-alike in the
 	// bio means what the bio means: "detective_fic" of "Detective fiction

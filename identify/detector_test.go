@@ -437,3 +437,65 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestOutsideWriterClasses holds one case of our own wording for each class
+// of miss the sixth held-out set (an outside writer's) showed.
+func TestOutsideWriterClasses(t *testing.T) {
+	d := mustLoad(t)
+	former := func(r Role) want { return want{false, Former, "", r, "former"} }
+	corporate := want{false, Corporate, "", Unknown, "corporate"}
+	out := func(role Role) want { return want{false, Serving, "", role, ReasonNotInRules} }
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// Businesses, products and puns that share a police word.
+		{"copper as a metal", Profile{Bio: "Copper pipework and fittings for the trade. Bradford."}, notPolice("")},
+		{"copper goods", Profile{Name: "Copper Kettle Tearoom", Bio: "Scones, jam and copper kettles. Whitby."}, notPolice("")},
+		{"PC as a computer", Profile{Name: "PC Clinic Hull", Bio: "Laptop repairs and PC upgrades while you wait. Hull."}, notPolice("")},
+		{"bobby as a name", Profile{Name: "Bobby's Cafe", Bio: "Full English all day at Bobby's cafe, Preston."}, notPolice("")},
+		{"plod as a verb", Profile{Bio: "Plod along at parkrun most Saturdays, Chester."}, notPolice("")},
+		{"rank as a book title", Profile{Name: "The Duty Inspector", Bio: "A crime thriller by J. Moss. Out now in hardback."}, notPolice("")},
+		{"PC as an idiom", Profile{Bio: "PC gone mad, this country. Says it as it is. Kent."}, notPolice("")},
+		// Families and applicants with a role in the profile.
+		{"police family", Profile{Bio: "Police family 💙 Mum ex-Met, sister DC in Hampshire. I run the group chat."}, notPolice("")},
+		{"welsh police husband", Profile{Bio: "Gŵr heddwas | police husband | Caerdydd"}, notPolice("")},
+		{"welsh wants to be", Profile{Bio: "Eisiau bod yn heddwas gyda Heddlu Dyfed-Powys"}, notPolice("aspiring")},
+		{"wants to join", Profile{Bio: "Want to join Kent Police next year. Plasterer for now."}, notPolice("aspiring")},
+		{"application in", Profile{Bio: "PCSO application in with West Mercia. Barista by day."}, notPolice("aspiring")},
+		{"children in the job", Profile{Bio: "Both my daughters are in the job. Proud dad."}, notPolice("")},
+		{"emoji after family", Profile{Bio: "Proud police wife 👮‍♂️💙"}, notPolice("")},
+		{"emoji after aspiring", Profile{Bio: "Future officer 👮 hopefully with Kent Police"}, notPolice("aspiring")},
+		// Police abroad named like a UK force; DC stays a UK rank.
+		{"metropolitan police department", Profile{Bio: "Metropolitan Police Department. Patrol, 3rd District."}, notPolice(ReasonAbroad)},
+		{"MPD", Profile{Bio: "Detective, MPD. Violent crimes."}, notPolice(ReasonAbroad)},
+		{"DC is a rank", Profile{Bio: "DC, Leeds CID"}, serving("West Yorkshire Police", Officer)},
+		// A UK body outside the default list, named with a town of a force.
+		{"port police over places", Profile{Handle: "tilbury_pc", Bio: "Constable with the Port of Tilbury Police.", Location: "Tilbury, Essex"}, out(Officer)},
+		{"now a force not in rules", Profile{Bio: "Ex-Met, now Police Scotland. Aberdeen."}, out(Unknown)},
+		// Corporate offices and commissioners.
+		{"control room account", Profile{Name: "Kent Police Control Room", Bio: "Kent Police Force Control Room. Do not report crime here, call 101 or 999."}, corporate},
+		{"chief constable's office", Profile{Name: "Office of the Chief Constable", Bio: "Office of the Chief Constable, Dorset Police."}, corporate},
+		{"commissioner", Profile{Bio: "Police and Crime Commissioner for Kent. Holding the Chief Constable to account for you."}, notPolice("")},
+		// Staff jobs without a police word, and an emoji officer.
+		{"fleet", Profile{Bio: "Fleet technician at Lincolnshire Police. Petrolhead."}, serving("Lincolnshire Police", Staff)},
+		{"crime recorder", Profile{Bio: "Crime recorder for Suffolk Constabulary"}, serving("Suffolk Constabulary", Staff)},
+		{"hr", Profile{Bio: "HR adviser @ Kent Police"}, serving("Kent Police", Staff)},
+		{"joke supplier", Profile{Bio: "Admin at Essex Police HQ. Biscuit supplier to the office."}, serving("Essex Police", Staff)},
+		{"emoji officer", Profile{Name: "Sam 👮‍♀️", Bio: "Durham Constabulary. Dog mum."}, serving("Durham Constabulary", Officer)},
+		// Slang, typos and service that goes on.
+		{"in the job", Profile{Bio: "in the job. lancashire. coffee."}, serving("Lancashire Constabulary", Unknown)},
+		{"misspelt police", Profile{Bio: "Polcie officer, Stockport"}, serving("Greater Manchester Police", Officer)},
+		{"years of service", Profile{Bio: "Sgt in Whitby, 18 yrs service. North Yorks Police"}, serving("North Yorkshire Police", Officer)},
+		{"not retired yet", Profile{Bio: "25 years in and not retired yet. PC, Devon and Cornwall Police"}, serving("Devon and Cornwall Police", Officer)},
+		{"ex one force now another", Profile{Bio: "Ex-GMP, now Cheshire Police."}, serving("Cheshire Constabulary", Unknown)},
+		{"ex special now regular", Profile{Bio: "Ex-special, now regular PC. Opinions mine."}, serving("unknown", Officer)},
+		{"moved on to a business", Profile{Bio: "Ex-cop. Now running a security company."}, former(Officer)},
+		// A club in the bio is a club in the handle too.
+		{"club in handle", Profile{Handle: "leeds_sgt", Bio: "Police sergeant. Leeds fan through and through."}, serving("unknown", Officer)},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}

@@ -15,18 +15,23 @@
 // as "PC1234") and matched longest phrase first. Modifiers then change what
 // follows or precedes them: a former officer, a family member's role, an
 // aspiring applicant, a denial; a closed range of years ("PCSO 2010-2018")
-// or a length of service followed by "now" and something else ("30 years
-// a bobby, now a full-time grandad") makes a role former, and a role asked
+// or a length of service followed by "now" and something else ("30 years a
+// bobby, now a full-time grandad") makes a role former, and a role asked
 // about ("Police officer? Try our app") is not claimed. A bare rank
 // ("Sergeant", "DC", "999 call handler") counts when it stands as the
 // owner's self-description and no look-alike gives it another sense
-// ("Sergeant, Royal Engineers", "Sergeant Pepper"). The decision takes, in
-// order: parody and disclaimers, police abroad, corporate accounts, a role
-// the owner claims now, a role they held, and otherwise the look-alike
-// class that explains the profile. A force is attributed by aliases and
-// handles before places, and the location field before the bio; a place
-// shared by several areas, a club ("Leeds United fan"), a demonym and a
-// place that is part of a person's name attribute nothing.
+// ("Sergeant, Royal Engineers", "Sergeant Pepper"); the police officer emoji
+// is a weak role unless it illustrates the phrase before it ("Police wife
+// 👮"), and a role in the name of an account whose bio sells or describes
+// something else is that thing's name ("The Custody Sergeant", a novel). A
+// force after "now" is the one served now ("Ex-Met, now Sussex Police"). The
+// decision takes, in order: parody and disclaimers, police abroad, corporate
+// accounts, a role the owner claims now, a role they held, and otherwise the
+// look-alike class that explains the profile. A force is attributed by
+// aliases and handles before any number of places, and the location field
+// before the bio; a place shared by several areas, a club ("Leeds United
+// fan", and the same place in the handle), a demonym and a place that is
+// part of a person's name attribute nothing.
 //
 // A Detector is immutable after Load and safe for concurrent use; scratch
 // space comes from a sync.Pool, so Identify makes one allocation (the

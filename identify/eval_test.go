@@ -158,3 +158,8 @@ func TestHeldOut4Targets(t *testing.T) { checkTargets(t, "../testdata/identify/t
 // TestHeldOut5Targets: the fifth held-out set, written after the changes
 // test4 informed and committed before its first run.
 func TestHeldOut5Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test5.jsonl") }
+
+// TestHeldOut6Targets: the sixth held-out set, written by an author who read
+// only SPEC.md; its first run missed the precision target and general fixes
+// were made from its misses, so it is tuned on now.
+func TestHeldOut6Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test6.jsonl") }

@@ -370,9 +370,9 @@ func (b *builder) identity(root *yaml.Node) error {
 		switch k {
 		case "roles":
 			return fields(file, v, []string{"officer", "special", "pcso", "staff", "unknown"}, func(role string, rv *yaml.Node) error {
-				return fields(file, rv, []string{"strong", "bare", "slang", "weak"}, func(str string, pv *yaml.Node) error {
+				return fields(file, rv, []string{"strong", "bare", "slang", "weak", "emoji"}, func(str string, pv *yaml.Node) error {
 					return b.list(file, pv, entry{kind: kRole, role: roleNames[role], strong: str == "strong",
-						bare: str == "bare" || str == "slang", slang: str == "slang"})
+						bare: str == "bare" || str == "slang", slang: str == "slang", emoji: str == "emoji"})
 				})
 			})
 		case "context":
@@ -494,9 +494,11 @@ func (b *builder) lookalikes(n *yaml.Node) error {
 	for _, cn := range n.Content {
 		var c class
 		var phrases *yaml.Node
-		err := fields(file, cn, []string{"class", "reason", "override", "keeps_ranks", "phrases"}, func(k string, v *yaml.Node) error {
+		err := fields(file, cn, []string{"class", "reason", "override", "keeps_ranks", "relatives", "phrases"}, func(k string, v *yaml.Node) error {
 			var err error
 			switch k {
+			case "relatives":
+				c.relatives, err = boolean(file, v)
 			case "keeps_ranks":
 				c.keepsRanks, err = boolean(file, v)
 			case "class":

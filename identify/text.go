@@ -157,6 +157,16 @@ func (s *scanner) scan(text string, out sink) {
 			s.norm, s.kinds, s.offs = s.norm[:0], s.kinds[:0], s.offs[:0]
 			s.brk = fHard
 			size = j - i
+		case r == 0x1F46E:
+			// The police officer emoji is the word "emojipolice", an item
+			// of its own: rules can list it as a role ("👮‍♀️ Lancs Police").
+			flush(int32(i))
+			for _, b := range []byte("emojipolice") {
+				s.add(b, kLower, int32(i))
+			}
+			out.run(s.norm, s.kinds, s.offs, int32(i+size), s.brk|fHard)
+			s.norm, s.kinds, s.offs = s.norm[:0], s.kinds[:0], s.offs[:0]
+			s.brk = fHard
 		case r == 0x200D || (r >= 0xFE00 && r <= 0xFE0F) || (r >= 0x1F3FB && r <= 0x1F3FF) ||
 			(r >= 0xE0000 && r <= 0xE007F) || unicode.Is(unicode.Mn, r):
 			// Joiners, variation selectors, skin tones, tags and combining
