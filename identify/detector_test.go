@@ -499,3 +499,41 @@ func TestOutsideWriterClasses(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestOutsideWriterClasses7 holds the classes test7.jsonl's misses showed,
+// in wording of our own.
+func TestOutsideWriterClasses7(t *testing.T) {
+	d := mustLoad(t)
+	corporate := want{false, Corporate, "", Unknown, "corporate"}
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// Places more than one force area shares, and regions.
+		{"newcastle alone", Profile{Bio: "Response PC in Newcastle. Tea, no sugar."}, serving("unknown", Officer)},
+		{"newcastle upon tyne", Profile{Bio: "Response PC in Newcastle upon Tyne."}, serving("Northumbria Police", Officer)},
+		{"newcastle under lyme", Profile{Bio: "Response PC, Newcastle-under-Lyme."}, serving("Staffordshire Police", Officer)},
+		{"south wales as a region", Profile{Bio: "Sergeant working in South Wales. Rugby mad."}, serving("unknown", Officer)},
+		{"south wales police", Profile{Bio: "Sergeant, South Wales Police."}, serving("South Wales Police", Officer)},
+		// Police abroad whose city shares a UK force's name.
+		{"durham north carolina", Profile{Bio: "Officer, Durham Police Department. Go Bulls."}, notPolice(ReasonAbroad)},
+		{"cleveland ohio", Profile{Bio: "Patrol officer, Cleveland Division of Police"}, notPolice(ReasonAbroad)},
+		{"london ontario", Profile{Bio: "Constable, London Police Service. Forest City."}, notPolice(ReasonAbroad)},
+		{"durham region", Profile{Bio: "Detective with Durham Regional Police, Oshawa."}, notPolice(ReasonAbroad)},
+		// Look-alikes: a forecaster, an inspectorate, a computer shop.
+		{"met office", Profile{Bio: "Forecaster at the Met Office. Views my own."}, notPolice("")},
+		{"inspector of constabulary", Profile{Bio: "HM Inspector of Constabulary. Speaking personally."}, notPolice("")},
+		{"pc and laptop repairs", Profile{Name: "PC Fix Hull", Bio: "PC and laptop repairs, collection available."}, notPolice("")},
+		// Recruiters, applicants and relatives.
+		{"staff recruitment", Profile{Bio: "Police staff recruitment specialists. Analysts and call handlers wanted."}, notPolice("")},
+		{"applying to be", Profile{Bio: "Applying to be a PC in Leeds this spring!"}, notPolice("aspiring")},
+		{"rank's missus", Profile{Name: "The Inspector's Missus", Bio: "Knitting and dogs."}, notPolice("")},
+		// Corporate desks of a force.
+		{"press office", Profile{Bio: "Press office for Kent Police. Media enquiries only."}, corporate},
+		{"alerts", Profile{Name: "Essex Police Alerts", Bio: "Community alerts from Essex Police. Sign up for updates."}, corporate},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}
