@@ -505,6 +505,7 @@ func TestOutsideWriterClasses(t *testing.T) {
 func TestOutsideWriterClasses7(t *testing.T) {
 	d := mustLoad(t)
 	corporate := want{false, Corporate, "", Unknown, "corporate"}
+	out := func(role Role) want { return want{false, Serving, "", role, ReasonNotInRules} }
 	cases := []struct {
 		name string
 		p    Profile
@@ -532,6 +533,17 @@ func TestOutsideWriterClasses7(t *testing.T) {
 		// Corporate desks of a force.
 		{"press office", Profile{Bio: "Press office for Kent Police. Media enquiries only."}, corporate},
 		{"alerts", Profile{Name: "Essex Police Alerts", Bio: "Community alerts from Essex Police. Sign up for updates."}, corporate},
+		{"licensing desk", Profile{Name: "Kent Police Firearms Licensing", Bio: "Firearms licensing department. Office hours only."}, corporate},
+		// Staff jobs, misspellings and a mounted officer.
+		{"custody and security officer", Profile{Bio: "Custody and security officer, Police Scotland, Inverness"}, out(Staff)},
+		{"firearms licensing officer", Profile{Bio: "Firearms licensing officer with Kent Police"}, serving("Kent Police", Staff)},
+		{"finance business partner", Profile{Bio: "Finance business partner at Essex Police"}, serving("Essex Police", Staff)},
+		{"staff said outright", Profile{Bio: "Case investigator (police staff), Avon and Somerset Police"}, serving("Avon and Somerset Constabulary", Staff)},
+		{"mounted branch", Profile{Bio: "Mounted branch, Merseyside Police. Big horse, small rider."}, serving("Merseyside Police", Officer)},
+		{"psco", Profile{Bio: "PSCO for Cheltenham town centre"}, serving("Gloucestershire Constabulary", PCSO)},
+		{"glocester", Profile{Bio: "Response PC, Glocester"}, serving("Gloucestershire Constabulary", Officer)},
+		// A former officer of a force abroad.
+		{"retired abroad", Profile{Bio: "Retired LAPD sergeant, now in Devon for the cream teas"}, notPolice(ReasonAbroad)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
