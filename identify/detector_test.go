@@ -542,6 +542,11 @@ func TestOutsideWriterClasses7(t *testing.T) {
 		{"mounted branch", Profile{Bio: "Mounted branch, Merseyside Police. Big horse, small rider."}, serving("Merseyside Police", Officer)},
 		{"psco", Profile{Bio: "PSCO for Cheltenham town centre"}, serving("Gloucestershire Constabulary", PCSO)},
 		{"glocester", Profile{Bio: "Response PC, Glocester"}, serving("Gloucestershire Constabulary", Officer)},
+		// A rank or role in a company's name.
+		{"role in a company name", Profile{Name: "TSG Couriers", Bio: "TSG Couriers Ltd. Same-day parcels, Hull and Grimsby."}, notPolice("")},
+		{"role before an agency", Profile{Bio: "Police staff recruitment agency. Analysts and call handlers wanted."}, notPolice("")},
+		{"rank as a pie shop", Profile{Name: "The Constable's Pies", Bio: "Proper pies, baked daily."}, notPolice("")},
+		{"a PC in a business's team", Profile{Bio: "PC with Kent Police. Weekends: my brother's removals company."}, serving("Kent Police", Officer)},
 		// A former officer of a force abroad.
 		{"retired abroad", Profile{Bio: "Retired LAPD sergeant, now in Devon for the cream teas"}, notPolice(ReasonAbroad)},
 	}
