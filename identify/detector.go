@@ -569,7 +569,8 @@ func (w *work) markCurrent(ui int) {
 		}
 		e := w.entry(v)
 		if e == nil {
-			if w.word(v)&wSkip != 0 {
+			// "Now a regular PC": a job title's first word.
+			if w.word(v)&(wSkip|wRankTitle) != 0 {
 				continue
 			}
 			units[ui].moved = now

@@ -547,6 +547,9 @@ func TestOutsideWriterClasses7(t *testing.T) {
 		{"role before an agency", Profile{Bio: "Police staff recruitment agency. Analysts and call handlers wanted."}, notPolice("")},
 		{"rank as a pie shop", Profile{Name: "The Constable's Pies", Bio: "Proper pies, baked daily."}, notPolice("")},
 		{"a PC in a business's team", Profile{Bio: "PC with Kent Police. Weekends: my brother's removals company."}, serving("Kent Police", Officer)},
+		// Now in another role: a job title's first word, a civvy.
+		{"now a regular", Profile{Bio: "Ex-special, now a regular PC with Essex"}, serving("Essex Police", Officer)},
+		{"now a civvy", Profile{Bio: "Ex-DC, now a civvy doing disclosure for Kent Police"}, serving("Kent Police", Staff)},
 		// A former officer of a force abroad.
 		{"retired abroad", Profile{Bio: "Retired LAPD sergeant, now in Devon for the cream teas"}, notPolice(ReasonAbroad)},
 	}
