@@ -116,6 +116,10 @@ type class struct {
 	// family"), the family words that otherwise need a possessive ("dad",
 	// "mum") name a relative's role written after them ("Dad ex-GMP").
 	relatives bool
+	// names: the class's phrases end a company's name, so a role right
+	// before one ("TSG Logistics Ltd", "police staff recruitment agency")
+	// is part of that name.
+	names bool
 }
 
 // Word flags: word lists that are not phrases.

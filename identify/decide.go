@@ -191,7 +191,10 @@ func (w *work) facts() facts {
 // saysMore reports whether role e says more than role cur: a role in words
 // more than "works in policing" or an emoji.
 func (w *work) saysMore(e, cur *entry) bool {
-	return e.role != Unknown && (cur.role == Unknown || cur.emoji && !e.emoji)
+	// Staff say so to set a weak word straight: "investigator (police
+	// staff)" is staff.
+	return e.role != Unknown && (cur.role == Unknown || cur.emoji && !e.emoji ||
+		e.role == Staff && e.strong && !cur.strong)
 }
 
 // movedTo reports whether unit i follows a "now" in its sentence that
@@ -502,6 +505,13 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		if abroad && (explicit || f.abroadTerm) {
 			w.voteEvidence(best)
 			return no(NotPolice, ReasonAbroad)
+		}
+		// "Retired NYPD detective": the force they left is abroad.
+		if i := f.formerForce; i >= 0 {
+			if e := w.entry(&units[i]); e.kind != kContext && d.forces[e.force].Abroad && !d.forces[e.force].InScope {
+				w.ev = append(w.ev, int32(i))
+				return no(NotPolice, ReasonAbroad)
+			}
 		}
 		r := no(Former, ReasonFormer)
 		for _, i := range []int{f.formerRole, f.formerClaim, f.formerProf, f.formerForce} {

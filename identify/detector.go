@@ -433,6 +433,31 @@ func (w *work) setState(k int, st uint8, by int) {
 	}
 }
 
+// nameOf marks a role right before look-alike ui, in the same item and
+// with at most one other word between, as part of the name ui ends ("TSG
+// Logistics Ltd").
+func (w *work) nameOf(ui int) {
+	units := w.units
+	words := 0
+	for k := ui - 1; k >= 0 && k >= ui-3; k-- {
+		if units[k].field != units[ui].field || units[k+1].flags&(fHard|fSoft) != 0 {
+			return
+		}
+		e := w.entry(&units[k])
+		switch {
+		case e == nil:
+			if words++; words > 1 || w.word(&units[k])&(wSkip|wStop) != 0 {
+				return
+			}
+		case e.kind == kRole:
+			w.setState(k, stOther, ui)
+			return
+		default:
+			return
+		}
+	}
+}
+
 // subject reports whether a unit is something a modifier changes: a role,
 // a police word or a force.
 func subject(k kind) bool {
@@ -544,7 +569,8 @@ func (w *work) markCurrent(ui int) {
 		}
 		e := w.entry(v)
 		if e == nil {
-			if w.word(v)&wSkip != 0 {
+			// "Now a regular PC": a job title's first word.
+			if w.word(v)&(wSkip|wRankTitle) != 0 {
 				continue
 			}
 			units[ui].moved = now
@@ -708,6 +734,9 @@ func (w *work) modify() {
 			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0
 		case kLookalike:
 			w.forward(ui, stOther)
+			if w.d.classes[e.class].names {
+				w.nameOf(ui)
+			}
 		case kCurrent, kServing:
 			w.markCurrent(ui)
 		}

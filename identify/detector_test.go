@@ -499,3 +499,61 @@ func TestOutsideWriterClasses(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestOutsideWriterClasses7 holds the classes test7.jsonl's misses showed,
+// in wording of our own.
+func TestOutsideWriterClasses7(t *testing.T) {
+	d := mustLoad(t)
+	corporate := want{false, Corporate, "", Unknown, "corporate"}
+	out := func(role Role) want { return want{false, Serving, "", role, ReasonNotInRules} }
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// Places more than one force area shares, and regions.
+		{"newcastle alone", Profile{Bio: "Response PC in Newcastle. Tea, no sugar."}, serving("unknown", Officer)},
+		{"newcastle upon tyne", Profile{Bio: "Response PC in Newcastle upon Tyne."}, serving("Northumbria Police", Officer)},
+		{"newcastle under lyme", Profile{Bio: "Response PC, Newcastle-under-Lyme."}, serving("Staffordshire Police", Officer)},
+		{"south wales as a region", Profile{Bio: "Sergeant working in South Wales. Rugby mad."}, serving("unknown", Officer)},
+		{"south wales police", Profile{Bio: "Sergeant, South Wales Police."}, serving("South Wales Police", Officer)},
+		// Police abroad whose city shares a UK force's name.
+		{"durham north carolina", Profile{Bio: "Officer, Durham Police Department. Go Bulls."}, notPolice(ReasonAbroad)},
+		{"cleveland ohio", Profile{Bio: "Patrol officer, Cleveland Division of Police"}, notPolice(ReasonAbroad)},
+		{"london ontario", Profile{Bio: "Constable, London Police Service. Forest City."}, notPolice(ReasonAbroad)},
+		{"durham region", Profile{Bio: "Detective with Durham Regional Police, Oshawa."}, notPolice(ReasonAbroad)},
+		// Look-alikes: a forecaster, an inspectorate, a computer shop.
+		{"met office", Profile{Bio: "Forecaster at the Met Office. Views my own."}, notPolice("")},
+		{"inspector of constabulary", Profile{Bio: "HM Inspector of Constabulary. Speaking personally."}, notPolice("")},
+		{"pc and laptop repairs", Profile{Name: "PC Fix Hull", Bio: "PC and laptop repairs, collection available."}, notPolice("")},
+		// Recruiters, applicants and relatives.
+		{"staff recruitment", Profile{Bio: "Police staff recruitment specialists. Analysts and call handlers wanted."}, notPolice("")},
+		{"applying to be", Profile{Bio: "Applying to be a PC in Leeds this spring!"}, notPolice("aspiring")},
+		{"rank's missus", Profile{Name: "The Inspector's Missus", Bio: "Knitting and dogs."}, notPolice("")},
+		// Corporate desks of a force.
+		{"press office", Profile{Bio: "Press office for Kent Police. Media enquiries only."}, corporate},
+		{"alerts", Profile{Name: "Essex Police Alerts", Bio: "Community alerts from Essex Police. Sign up for updates."}, corporate},
+		{"licensing desk", Profile{Name: "Kent Police Firearms Licensing", Bio: "Firearms licensing department. Office hours only."}, corporate},
+		// Staff jobs, misspellings and a mounted officer.
+		{"custody and security officer", Profile{Bio: "Custody and security officer, Police Scotland, Inverness"}, out(Staff)},
+		{"firearms licensing officer", Profile{Bio: "Firearms licensing officer with Kent Police"}, serving("Kent Police", Staff)},
+		{"finance business partner", Profile{Bio: "Finance business partner at Essex Police"}, serving("Essex Police", Staff)},
+		{"staff said outright", Profile{Bio: "Case investigator (police staff), Avon and Somerset Police"}, serving("Avon and Somerset Constabulary", Staff)},
+		{"mounted branch", Profile{Bio: "Mounted branch, Merseyside Police. Big horse, small rider."}, serving("Merseyside Police", Officer)},
+		{"psco", Profile{Bio: "PSCO for Cheltenham town centre"}, serving("Gloucestershire Constabulary", PCSO)},
+		{"glocester", Profile{Bio: "Response PC, Glocester"}, serving("Gloucestershire Constabulary", Officer)},
+		// A rank or role in a company's name.
+		{"role in a company name", Profile{Name: "TSG Couriers", Bio: "TSG Couriers Ltd. Same-day parcels, Hull and Grimsby."}, notPolice("")},
+		{"role before an agency", Profile{Bio: "Police staff recruitment agency. Analysts and call handlers wanted."}, notPolice("")},
+		{"rank as a pie shop", Profile{Name: "The Constable's Pies", Bio: "Proper pies, baked daily."}, notPolice("")},
+		{"a PC in a business's team", Profile{Bio: "PC with Kent Police. Weekends: my brother's removals company."}, serving("Kent Police", Officer)},
+		// Now in another role: a job title's first word, a civvy.
+		{"now a regular", Profile{Bio: "Ex-special, now a regular PC with Essex"}, serving("Essex Police", Officer)},
+		{"now a civvy", Profile{Bio: "Ex-DC, now a civvy doing disclosure for Kent Police"}, serving("Kent Police", Staff)},
+		// A former officer of a force abroad.
+		{"retired abroad", Profile{Bio: "Retired LAPD sergeant, now in Devon for the cream teas"}, notPolice(ReasonAbroad)},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}

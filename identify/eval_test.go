@@ -163,3 +163,9 @@ func TestHeldOut5Targets(t *testing.T) { checkTargets(t, "../testdata/identify/t
 // only SPEC.md; its first run missed the precision target and general fixes
 // were made from its misses, so it is tuned on now.
 func TestHeldOut6Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test6.jsonl") }
+
+// TestHeldOut7Targets: the seventh held-out set, written by an author who
+// read only SPEC.md; its first run measured precision 0.944, recall 0.939 and
+// force accuracy 0.941, and general fixes were then made from its misses, so
+// it is tuned on now.
+func TestHeldOut7Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test7.jsonl") }
