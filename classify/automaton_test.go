@@ -30,8 +30,8 @@ func sortMatches(ms []match) {
 	})
 }
 
-// Both table widths (uint16 for small automata, int32 past 32768 states)
-// find exactly what brute force finds.
+// Every table width (uint16 below 32768 states, uint16 up to 65536, int32
+// past that) finds exactly what brute force finds.
 func TestAutomatonMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := "abc d"
@@ -42,22 +42,26 @@ func TestAutomatonMatchesNaive(t *testing.T) {
 		}
 		return b
 	}
-	for _, npat := range []int{5, 300, 6000} {
-		if npat == 6000 {
-			alphabet = "abcdefghijklmnopqrstuvwxyz " // enough states for the wide table
+	for _, npat := range []int{5, 300, 6000, 12000} {
+		if npat >= 6000 {
+			alphabet = "abcdefghijklmnopqrstuvwxyz " // enough states for the wide tables
 		}
 		var pats [][]byte
 		for i := 0; i < npat; i++ {
-			if npat == 6000 && i%2 == 0 {
+			if npat >= 6000 && i%2 == 0 {
 				pats = append(pats, word(8+rng.IntN(12))) // long, to pass 32768 states
 				continue
 			}
 			pats = append(pats, word(1+rng.IntN(12)))
 		}
 		a := buildAutomaton(pats)
+		states := len(a.outStart) - 1
 		wide := a.next != nil
-		if npat == 6000 && !wide || npat == 5 && wide {
-			t.Fatalf("%d patterns: wide table %v", npat, wide)
+		switch {
+		case npat == 5 && (wide || states >= 1<<15),
+			npat == 6000 && (wide || states <= 1<<15 || states > 1<<16),
+			npat == 12000 && (!wide || states <= 1<<16):
+			t.Fatalf("%d patterns: %d states, wide table %v", npat, states, wide)
 		}
 		for k := 0; k < 20; k++ {
 			text := word(rng.IntN(200))
