@@ -148,7 +148,7 @@ func (a *anchor) findAll(text []byte, n int, locs []int) []int {
 // (at a word start, for wordStart), or -1.
 func (a *anchor) next(text []byte, pos int) int {
 	for p := pos; p < len(text); p++ {
-		if a.starts.first[text[p]] == 0 || a.wordStart && p > 0 && isWordByte(text[p-1]) {
+		if !a.starts.may(text, p) || a.wordStart && p > 0 && isWordByte(text[p-1]) {
 			continue
 		}
 		if a.starts.at(text, p) {

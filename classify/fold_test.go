@@ -176,3 +176,44 @@ func FuzzLowerPatterns(f *testing.F) {
 		}
 	})
 }
+
+// A strSet finds the first position where one of its strings begins, as
+// trying every string at every position does, whatever its bytes (the
+// pair filter folds bytes together).
+func TestStrSetIndex(t *testing.T) {
+	rng := rand.New(rand.NewSource(78))
+	alphabet := []byte("ab A!`@ \x00\xe2\x80\x99z{")
+	str := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.Intn(len(alphabet))]
+		}
+		return string(b)
+	}
+	for k := 0; k < 2000; k++ {
+		var strs []string
+		short := 2
+		if k%3 == 0 {
+			short = 1 // no pair filter
+		}
+		for i := 0; i < 1+rng.Intn(6); i++ {
+			strs = append(strs, str(short+rng.Intn(3)))
+		}
+		s := newStrSet(strs)
+		text := []byte(str(rng.Intn(40)))
+		from := rng.Intn(len(text) + 1)
+		want := -1
+	search:
+		for p := from; p < len(text); p++ {
+			for _, x := range strs {
+				if strings.HasPrefix(string(text[p:]), x) {
+					want = p
+					break search
+				}
+			}
+		}
+		if got := s.index(text, from); got != want {
+			t.Fatalf("strings %q in %q from %d: got %d, want %d", strs, text, from, got, want)
+		}
+	}
+}
