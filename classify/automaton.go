@@ -27,6 +27,7 @@ type automaton struct {
 	outStart  []int32 // state -> first index in outs; outStart[s+1] ends it
 	outs      []int32 // pattern ids
 	plen      []int32 // pattern id -> length in bytes
+	maxLen    int     // the longest pattern
 }
 
 // match is one pattern occurrence in norm: bytes [start, end).
@@ -120,6 +121,7 @@ func buildTable(patterns [][]byte) *automaton {
 	grow()
 	for id, p := range patterns {
 		a.plen[id] = int32(len(p))
+		a.maxLen = max(a.maxLen, len(p))
 		if len(p) == 0 {
 			continue // matches nothing: the root must have no output
 		}
@@ -268,4 +270,77 @@ func (a *automaton) find32(text []byte, ms []match) []match {
 		}
 	}
 	return ms
+}
+
+// splitMin is the shortest text, beyond twice the longest pattern, that
+// findSplit scans as two halves.
+const splitMin = 64
+
+// findSplit is find, scanning the two halves of a long text at once: a
+// step waits for the table read of the step before, so two independent
+// scans take little longer than one. The second half starts maxLen bytes
+// early, from the root, and so is in the state a scan of the whole text
+// would be in by the time it reports; the matches ending in the first half
+// are left to the first scan. tail is scratch for the second half's
+// matches, returned for reuse.
+func (a *automaton) findSplit(text []byte, ms, tail []match) ([]match, []match) {
+	L := a.maxLen
+	if a.rows == nil || len(text) < 2*L+splitMin || a.outMin > 0xffff {
+		return a.find(text, ms), tail
+	}
+	outMin := uint16(a.outMin)
+	mid := (len(text) + L) / 2
+	q := mid - L
+	first, second := text[:mid], text[q:] // second is as long or a byte longer
+	tail = tail[:0]
+	var s, t uint16
+	for k := 0; k < len(first); k++ {
+		k, s, t = a.step2(first, second[:len(first)], k, s, t, outMin)
+		if k == len(first) {
+			break
+		}
+		if s >= outMin {
+			ms = a.emit(int(s), k, ms)
+		}
+		if t >= outMin && q+k >= mid {
+			tail = a.emit(int(t), q+k, tail)
+		}
+	}
+	rows, digits := a.rows, a.digits
+	for k := len(first); k < len(second); k++ {
+		b := second[k]
+		if c := a.classes32[b]; c != digitClass {
+			t = rows[int(t)<<5|int(c)]
+		} else {
+			t = digits[int(t)*10+int(b-'0')]
+		}
+		if t >= outMin {
+			tail = a.emit(int(t), q+k, tail)
+		}
+	}
+	return append(ms, tail...), tail
+}
+
+// step2 steps s through first and t through second from k on, until either
+// reaches a state with output; it returns where, or len(first). A loop of
+// its own, without calls, so that s and t stay in registers.
+func (a *automaton) step2(first, second []byte, k int, s, t, outMin uint16) (int, uint16, uint16) {
+	rows, digits := a.rows, a.digits
+	for ; k < len(first) && k < len(second); k++ {
+		b, b2 := first[k], second[k]
+		if c := a.classes32[b]; c != digitClass {
+			s = rows[int(s)<<5|int(c)]
+		} else {
+			s = digits[int(s)*10+int(b-'0')]
+		}
+		if c := a.classes32[b2]; c != digitClass {
+			t = rows[int(t)<<5|int(c)]
+		} else {
+			t = digits[int(t)*10+int(b2-'0')]
+		}
+		if s >= outMin || t >= outMin {
+			return k, s, t
+		}
+	}
+	return k, s, t
 }

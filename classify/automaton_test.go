@@ -105,3 +105,38 @@ func TestAutomatonCompact(t *testing.T) {
 		}
 	}
 }
+
+// Scanning a long text as two halves finds what one scan finds, in the
+// same order, at every split.
+func TestAutomatonSplit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := "ab1 9xy"
+	word := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return b
+	}
+	var pats [][]byte
+	for i := 0; i < 300; i++ {
+		pats = append(pats, word(1+rng.IntN(12)))
+	}
+	pats = append(pats, []byte("ab ab ab ab ab ab ab ab ab ab"))
+	a := buildAutomaton(pats)
+	if a.rows == nil {
+		t.Fatal("no compact table")
+	}
+	var tail []match
+	for n := 0; n < 400; n++ {
+		text := word(n)
+		if n%3 == 0 {
+			text = bytes.Repeat([]byte("ab "), n/3) // the long pattern across the split
+		}
+		var got []match
+		got, tail = a.findSplit(text, nil, tail)
+		if want := a.find(text, nil); !slices.Equal(got, want) {
+			t.Fatalf("text %q:\n got %v\nwant %v", text, got, want)
+		}
+	}
+}

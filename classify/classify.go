@@ -51,6 +51,7 @@ type cueHit struct {
 type work struct {
 	d       doc
 	ms      []match
+	msTail  []match // scratch of findSplit
 	hits    []hit
 	cues    []cueHit
 	cueSeen []bool
@@ -255,7 +256,7 @@ func (c *Classifier) run(w *work, text string) {
 	d := &w.d
 	d.general = w.reference
 	d.normalize(text)
-	w.ms = rs.auto.find(d.norm, w.ms[:0])
+	w.ms, w.msTail = rs.auto.findSplit(d.norm, w.ms[:0], w.msTail)
 	w.hits = w.hits[:0]
 	w.cues = w.cues[:0]
 	w.applied = w.applied[:0]
