@@ -55,6 +55,7 @@ type work struct {
 	hits    []hit
 	cues    []cueHit
 	cueSeen []bool
+	pats    idSet // patterns required by a cue of the post
 	applied []int32
 	masked  []bool
 	fs      []feat
@@ -299,10 +300,25 @@ func (c *Classifier) run(w *work, text string) {
 		w.hits = append(w.hits, hit{cat: t.cat, group: t.group, key: ap.ref, tf: tf, tl: tl,
 			os: d.toks[tf].os, oe: d.toks[tl].oe, w0: t.weight})
 	}
+	// the patterns that a cue of the post may set off, so that the others
+	// need no look at every cue
+	if cap(w.pats) < len(rs.patterns)/64+1 {
+		w.pats = make(idSet, len(rs.patterns)/64+1)
+	}
+	w.pats = w.pats[:len(rs.patterns)/64+1]
+	clear(w.pats)
+	for _, ch := range w.cues {
+		for k, m := range rs.cuePats[ch.id] {
+			w.pats[k] |= m
+		}
+	}
 	for pi := range rs.patterns {
 		p := &rs.patterns[pi]
 		if len(p.requires) == 0 {
 			c.matchPattern(w, pi, text, 0)
+			continue
+		}
+		if !w.pats.has(int32(pi)) {
 			continue
 		}
 		// Run the pattern only on a window of words around each cue, so a
