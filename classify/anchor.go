@@ -3,6 +3,7 @@ package classify
 import (
 	"regexp"
 	"regexp/syntax"
+	"unicode/utf8"
 )
 
 // An unanchored regexp search tries every position of a window, and for a
@@ -21,6 +22,13 @@ type anchor struct {
 	re        *regexp.Regexp // ^(?:pattern)
 	starts    *strSet        // the strings every match begins with
 	wordStart bool           // the pattern starts \b and every string with a word byte
+	// lead, when not nil, says that the pattern begins with a part that
+	// is ^ or one of these ASCII bytes ("(?:^|[\s(:])"), and starts are
+	// the strings that follow it: past the text's first byte, a match
+	// begins a byte before a start. There, reMid, where the pattern's ^
+	// never matches, runs anchored.
+	lead  *[256]bool
+	reMid *regexp.Regexp
 }
 
 // maxStarts bounds the strings of an anchor.
@@ -40,6 +48,9 @@ func newAnchor(lower *regexp.Regexp) *anchor {
 	if len(subs) > 0 && subs[0].Op == syntax.OpWordBoundary {
 		a.wordStart = true
 		subs = subs[1:]
+	}
+	if lead := leadBytes(subs); lead != nil && !a.wordStart {
+		return newLeadAnchor(lower, t, lead, subs[1:])
 	}
 	// the leading parts with few spellings and no assertion (which would
 	// look at the text before the start) spell the starts
@@ -121,9 +132,98 @@ func isWordByte(b byte) bool {
 	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_'
 }
 
+// leadBytes returns the bytes of a leading part of subs that is an
+// alternation of ^ and ASCII bytes, or nil.
+func leadBytes(subs []*syntax.Regexp) *[256]bool {
+	if len(subs) < 2 || subs[0].Op != syntax.OpAlternate {
+		return nil
+	}
+	var lead [256]bool
+	for _, b := range subs[0].Sub {
+		switch b.Op {
+		case syntax.OpBeginText:
+		case syntax.OpCharClass:
+			for i := 0; i+1 < len(b.Rune); i += 2 {
+				if b.Rune[i+1] >= utf8.RuneSelf {
+					return nil
+				}
+				for r := b.Rune[i]; r <= b.Rune[i+1]; r++ {
+					lead[r] = true
+				}
+			}
+		case syntax.OpLiteral:
+			if len(b.Rune) != 1 || b.Rune[0] >= utf8.RuneSelf || b.Flags&syntax.FoldCase != 0 {
+				return nil
+			}
+			lead[b.Rune[0]] = true
+		default:
+			return nil
+		}
+	}
+	return &lead
+}
+
+// newLeadAnchor returns the anchor of a lowered pattern t whose first part
+// has the bytes lead, followed by rest, or nil.
+func newLeadAnchor(lower *regexp.Regexp, t *syntax.Regexp, lead *[256]bool, rest []*syntax.Regexp) *anchor {
+	if hasAssertion(&syntax.Regexp{Op: syntax.OpConcat, Sub: rest}) || hasBeginLine(t) {
+		return nil // kept simple: nothing but the lead's ^ looks around
+	}
+	starts := []string{""}
+	for _, s := range rest {
+		e := exact(s)
+		if e == nil || len(starts)*len(e) > maxStarts {
+			break
+		}
+		starts = cross(starts, e)
+	}
+	if minLen(starts) == 0 {
+		return nil
+	}
+	re, err := regexp.Compile(`^(?:` + lower.String() + `)`)
+	if err != nil {
+		return nil
+	}
+	mid, err := regexp.Compile(`^(?:` + noBegin(t).String() + `)`)
+	if err != nil {
+		return nil
+	}
+	return &anchor{re: re, reMid: mid, starts: newStrSet(starts), lead: lead}
+}
+
+// hasBeginLine reports whether t holds a ^ of multi-line mode, which
+// matches after a newline.
+func hasBeginLine(t *syntax.Regexp) bool {
+	if t.Op == syntax.OpBeginLine {
+		return true
+	}
+	for _, s := range t.Sub {
+		if hasBeginLine(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// noBegin returns a copy of t in which ^ never matches.
+func noBegin(t *syntax.Regexp) *syntax.Regexp {
+	if t.Op == syntax.OpBeginText {
+		return &syntax.Regexp{Op: syntax.OpNoMatch}
+	}
+	c := *t
+	c.Sub = make([]*syntax.Regexp, len(t.Sub))
+	for i, s := range t.Sub {
+		c.Sub[i] = noBegin(s)
+	}
+	return &c
+}
+
 // findAll is re.FindAllIndex(text, n) for the pattern of the anchor,
 // appended to locs as start, end pairs.
 func (a *anchor) findAll(text []byte, n int, locs []int) []int {
+	if a.lead != nil {
+		return a.findAllLead(text, n, locs)
+	}
 	for pos, found := 0, 0; pos < len(text) && found < n; {
 		p := a.next(text, pos)
 		if p < 0 {
@@ -156,4 +256,40 @@ func (a *anchor) next(text []byte, pos int) int {
 		}
 	}
 	return -1
+}
+
+// findAllLead is findAll for an anchor with a lead: the first byte may
+// begin a match on ^; past it, a match begins with a lead byte before a
+// start string.
+func (a *anchor) findAllLead(text []byte, n int, locs []int) []int {
+	found, pos := 0, 0
+	if len(text) > 0 && n > 0 {
+		if loc := a.re.FindIndex(text); loc != nil {
+			locs = append(locs, 0, loc[1])
+			found++
+			pos = max(loc[1], 1)
+		} else {
+			pos = 1
+		}
+	}
+	for found < n && pos < len(text) {
+		q := a.starts.index(text, pos+1) // a start after a lead byte at pos or later
+		if q < 0 {
+			break
+		}
+		p := q - 1
+		if !a.lead[text[p]] {
+			pos = p + 1
+			continue
+		}
+		loc := a.reMid.FindIndex(text[p:])
+		if loc == nil {
+			pos = p + 1
+			continue
+		}
+		locs = append(locs, p, p+loc[1])
+		found++
+		pos = p + max(loc[1], 1)
+	}
+	return locs
 }

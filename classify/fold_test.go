@@ -141,6 +141,11 @@ func TestLowerPattern(t *testing.T) {
 		{`(?i)(?:foo|bar)+x`, true, []string{"foofoox barx foo", "xfoox", "foobarfoobarx fox"}},
 		{`(?i)\bthe\s+\w+\s+(?:is|was)\b`, true, []string{"The man is. the the the dog was", "bathe the cat is", "bathe cat is", "\xffthe x is"}},
 		{`(?i)a|\bb`, true, []string{"ab cb b", "aaa"}},
+		// a lead of ^ or a byte before the starts
+		{`(?i)(?:^|[\s(:])["\x27\x{2018}](?:lost|found it)[.!,]?["\x27\x{2019}]`, true,
+			[]string{"'lost' it", "x 'LOST'", "don't 'lost' (\"found it!\" :'lost''", " 'lost'", "'lost'x'lost' 'lost'", "\u2018lost\u2019 \u2018Found it,\u2019"}},
+		{`(?i)(?:^|x|y)ab+`, true, []string{"abxabb yab", "xab", "xxabb", "ab"}},
+		{`(?i)(?:^|[ ])ab\b`, true, []string{"ab ab abc", " ab", "cab ab"}}, // no lead: \b after it
 	} {
 		re := regexp.MustCompile(tc.src)
 		lower := lowerPattern(tc.src)
@@ -152,6 +157,9 @@ func TestLowerPattern(t *testing.T) {
 			continue
 		}
 		pf, anc := newPrefilter(lower), newAnchor(lower)
+		if wantLead := strings.Contains(tc.src, "(?:^|") && !strings.HasSuffix(tc.src, `\b`); wantLead != (anc != nil && anc.lead != nil) {
+			t.Errorf("%s: lead anchor %v, want %v", tc.src, !wantLead, wantLead)
+		}
 		for _, s := range tc.texts {
 			checkLowered(t, re, lower, pf, anc, s)
 		}
