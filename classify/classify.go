@@ -1,12 +1,15 @@
 package classify
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math"
 	"path"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -777,16 +780,31 @@ func (c *Classifier) hitReason(w *work, h *hit) string {
 	var b strings.Builder
 	b.Grow(len(base) + 48*int(h.ctxTo-h.ctxFrom) + 8)
 	b.WriteString(base)
+	var num [64]byte
 	for _, ri := range w.applied[h.ctxFrom:h.ctxTo] {
 		cr := &rs.ctx[ri]
-		op := "lowered"
-		if cr.raise {
-			op = "raised"
-		}
-		fmt.Fprintf(&b, ", %s by %q x%.2g", op, cr.name, cr.factor)
+		b.Write(appendCtx(num[:0], cr.raise, cr.name, cr.factor))
 	}
-	fmt.Fprintf(&b, " = %.2f", h.w)
+	b.Write(appendTotal(num[:0], h.w))
 	return b.String()
+}
+
+// appendCtx appends fmt.Sprintf(", %s by %q x%.2g", "raised" or
+// "lowered", name, factor) to b, without fmt's reflection.
+func appendCtx(b []byte, raise bool, name string, factor float64) []byte {
+	if raise {
+		b = append(b, ", raised by "...)
+	} else {
+		b = append(b, ", lowered by "...)
+	}
+	b = strconv.AppendQuote(b, name)
+	b = append(b, " x"...)
+	return strconv.AppendFloat(b, factor, 'g', 2, 64)
+}
+
+// appendTotal appends fmt.Sprintf(" = %.2f", w) to b.
+func appendTotal(b []byte, w float64) []byte {
+	return strconv.AppendFloat(append(b, " = "...), w, 'f', 2, 64)
 }
 
 // ngram is a unit of model evidence: a word or a pair of words.
@@ -839,7 +857,9 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 		}
 	}
 	w.units = units
-	sort.SliceStable(units, func(i, j int) bool { return units[i].w > units[j].w })
+	// heaviest first, ties in order (as sort.SliceStable did, without its
+	// reflection)
+	slices.SortStableFunc(units, func(a, b unit) int { return cmp.Compare(b.w, a.w) })
 	var out []ngram
 	for _, u := range units {
 		os, oe := d.toks[u.a].os, d.toks[u.b].oe
