@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	"regexp"
 	"regexp/syntax"
 	"unicode/utf8"
@@ -29,6 +30,12 @@ type anchor struct {
 	// never matches, runs anchored.
 	lead  *[256]bool
 	reMid *regexp.Regexp
+	// gap and then, when not nil, say that the starts are followed by one
+	// or more bytes of gap ("\s+") and then one of the strings then, none
+	// of which begins with a gap byte: a start that is not is passed over
+	// without running the pattern.
+	gap  *[256]bool
+	then *strSet
 }
 
 // maxStarts bounds the strings of an anchor.
@@ -55,12 +62,14 @@ func newAnchor(lower *regexp.Regexp) *anchor {
 	// the leading parts with few spellings and no assertion (which would
 	// look at the text before the start) spell the starts
 	starts := []string{""}
+	k := 0 // the parts the starts spell
 	for _, s := range subs {
 		e := exact(s)
 		if e == nil || hasAssertion(s) || len(starts)*len(e) > maxStarts {
 			break
 		}
 		starts = cross(starts, e)
+		k++
 	}
 	if minLen(starts) == 0 {
 		// the first part has many spellings; a class of ASCII bytes, or a
@@ -72,6 +81,8 @@ func newAnchor(lower *regexp.Regexp) *anchor {
 		if starts == nil {
 			return nil
 		}
+	} else if k+1 < len(subs) {
+		a.gap, a.then = gapThen(subs[k], subs[k+1])
 	}
 	for _, s := range starts {
 		if a.wordStart && !isWordByte(s[0]) {
@@ -251,11 +262,70 @@ func (a *anchor) next(text []byte, pos int) int {
 		if !a.starts.may(text, p) || a.wordStart && p > 0 && isWordByte(text[p-1]) {
 			continue
 		}
-		if a.starts.at(text, p) {
-			return p
+		if a.then == nil {
+			if a.starts.at(text, p) {
+				return p
+			}
+			continue
+		}
+		for _, str := range a.starts.lists[a.starts.first[text[p]]-1] {
+			if a.follows(text, p, str) {
+				return p
+			}
 		}
 	}
 	return -1
+}
+
+// follows reports whether str begins at text[p], followed by gap bytes
+// and one of the strings then.
+func (a *anchor) follows(text []byte, p int, str []byte) bool {
+	if !bytes.HasPrefix(text[p:], str) {
+		return false
+	}
+	j := p + len(str)
+	if j >= len(text) || !a.gap[text[j]] {
+		return false
+	}
+	for j < len(text) && a.gap[text[j]] {
+		j++
+	}
+	return j < len(text) && a.then.at(text, j)
+}
+
+// gapThen returns, when gap is a repeat of at least one of a class of
+// ASCII bytes and then is spelled by a few strings, none empty or
+// beginning with a byte of the class, the bytes and the strings; else
+// nils.
+func gapThen(gap, then *syntax.Regexp) (*[256]bool, *strSet) {
+	switch {
+	case gap.Op == syntax.OpPlus, gap.Op == syntax.OpRepeat && gap.Min >= 1:
+	default:
+		return nil, nil
+	}
+	class := gap.Sub[0]
+	if class.Op != syntax.OpCharClass {
+		return nil, nil
+	}
+	var set [256]bool
+	for i := 0; i+1 < len(class.Rune); i += 2 {
+		if class.Rune[i+1] >= utf8.RuneSelf {
+			return nil, nil
+		}
+		for r := class.Rune[i]; r <= class.Rune[i+1]; r++ {
+			set[r] = true
+		}
+	}
+	strs := exact(then)
+	if strs == nil || len(strs) > maxStarts || minLen(strs) == 0 {
+		return nil, nil
+	}
+	for _, s := range strs {
+		if set[s[0]] {
+			return nil, nil
+		}
+	}
+	return &set, newStrSet(strs)
 }
 
 // findAllLead is findAll for an anchor with a lead: the first byte may

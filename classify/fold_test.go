@@ -146,6 +146,9 @@ func TestLowerPattern(t *testing.T) {
 			[]string{"'lost' it", "x 'LOST'", "don't 'lost' (\"found it!\" :'lost''", " 'lost'", "'lost'x'lost' 'lost'", "\u2018lost\u2019 \u2018Found it,\u2019"}},
 		{`(?i)(?:^|x|y)ab+`, true, []string{"abxabb yab", "xab", "xxabb", "ab"}},
 		{`(?i)(?:^|[ ])ab\b`, true, []string{"ab ab abc", " ab", "cab ab"}}, // no lead: \b after it
+		// starts, a gap and what follows it
+		{`(?i)\b(?:the|them)\s+(?:man|woman)\s+was`, true, []string{"the  man was them\twoman was", "the\tmanwas", "thewoman was", "them man was", "the\n\nwoman was", "the  xman was", "the woman"}},
+		{`(?i)\bab\s+?\s*cd`, true, []string{"ab cd ab  cd", "abcd", "ab \tcd"}},
 	} {
 		re := regexp.MustCompile(tc.src)
 		lower := lowerPattern(tc.src)
@@ -157,6 +160,9 @@ func TestLowerPattern(t *testing.T) {
 			continue
 		}
 		pf, anc := newPrefilter(lower), newAnchor(lower)
+		if wantGap := strings.Contains(tc.src, `)\s+(?:`); wantGap != (anc != nil && anc.then != nil) {
+			t.Errorf("%s: gap %v, want %v", tc.src, !wantGap, wantGap)
+		}
 		if wantLead := strings.Contains(tc.src, "(?:^|") && !strings.HasSuffix(tc.src, `\b`); wantLead != (anc != nil && anc.lead != nil) {
 			t.Errorf("%s: lead anchor %v, want %v", tc.src, !wantLead, wantLead)
 		}
