@@ -8,9 +8,14 @@ package classify
 type automaton struct {
 	classes [256]uint8
 	nclass  int
-	next    []int32 // state*nclass + class -> state (^state: has output)
-	// next16 is next in half the memory when there are fewer than 32768
-	// states (the usual case): the high bit marks output.
+	// States are numbered with the states that have output last, from
+	// outMin up, so a step tells whether to report with one compare and no
+	// table read; the others are in breadth-first order, the shallow states
+	// that most steps visit first.
+	outMin int32
+	next   []int32 // state*nclass + class -> state
+	// next16 is next in half the memory when there are at most 65536
+	// states (the usual case).
 	next16 []uint16
 	// rows is next16 with 32 columns when the bytes other than digits
 	// make fewer than 31 classes (the usual case): a row is then one
@@ -22,6 +27,7 @@ type automaton struct {
 	outStart  []int32 // state -> first index in outs; outStart[s+1] ends it
 	outs      []int32 // pattern ids
 	plen      []int32 // pattern id -> length in bytes
+	maxLen    int     // the longest pattern
 }
 
 // match is one pattern occurrence in norm: bytes [start, end).
@@ -115,6 +121,10 @@ func buildTable(patterns [][]byte) *automaton {
 	grow()
 	for id, p := range patterns {
 		a.plen[id] = int32(len(p))
+		a.maxLen = max(a.maxLen, len(p))
+		if len(p) == 0 {
+			continue // matches nothing: the root must have no output
+		}
 		s := int32(0)
 		for _, b := range p {
 			c := int32(a.classes[b])
@@ -155,27 +165,41 @@ func buildTable(patterns [][]byte) *automaton {
 			queue = append(queue, n)
 		}
 	}
-	a.outStart = make([]int32, len(nodes)+1)
-	for s, n := range nodes {
-		a.outStart[s+1] = a.outStart[s] + int32(len(n.out))
-		a.outs = append(a.outs, n.out...)
-	}
-	// Mark transitions into states with output in the sign bit, so the
-	// scan reads the output table only when there is something to report.
-	for i, t := range goTo {
-		if len(nodes[t].out) > 0 {
-			goTo[i] = ^t
+	// number the states: root first, then breadth first, those with
+	// output after all the others
+	order := append([]int32{0}, queue...)
+	id := make([]int32, len(nodes))
+	n := int32(0)
+	for _, out := range []bool{false, true} {
+		if out {
+			a.outMin = n
+		}
+		for _, s := range order {
+			if (len(nodes[s].out) > 0) == out {
+				id[s] = n
+				n++
+			}
 		}
 	}
-	a.next = goTo
-	if len(nodes) < 1<<15 {
-		a.next16 = make([]uint16, len(goTo))
-		for i, t := range goTo {
-			if t < 0 {
-				a.next16[i] = uint16(^t) | 1<<15
-			} else {
-				a.next16[i] = uint16(t)
-			}
+	old := make([]int32, len(nodes)) // new id -> old id
+	for s, i := range id {
+		old[i] = int32(s)
+	}
+	a.outStart = make([]int32, len(nodes)+1)
+	for i, s := range old {
+		a.outStart[i+1] = a.outStart[i] + int32(len(nodes[s].out))
+		a.outs = append(a.outs, nodes[s].out...)
+	}
+	a.next = make([]int32, len(goTo))
+	for i, s := range old {
+		for c := int32(0); c < nc; c++ {
+			a.next[int32(i)*nc+c] = id[goTo[s*nc+c]]
+		}
+	}
+	if len(nodes) <= 1<<16 {
+		a.next16 = make([]uint16, len(a.next))
+		for i, t := range a.next {
+			a.next16[i] = uint16(t)
 		}
 		a.next = nil
 	}
@@ -194,12 +218,8 @@ func (a *automaton) find(text []byte, ms []match) []match {
 	nc := int32(a.nclass)
 	for i, b := range text {
 		s = a.next[s*nc+int32(a.classes[b])]
-		if s < 0 {
-			s = ^s
-			for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
-				end := int32(i + 1)
-				ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
-			}
+		if s >= a.outMin {
+			ms = a.emit(int(s), i, ms)
 		}
 	}
 	return ms
@@ -207,7 +227,7 @@ func (a *automaton) find(text []byte, ms []match) []match {
 
 // emit appends the terms that end at byte i in output state s: the rare
 // path of find16 and find32, whose loops are otherwise kept apart for speed.
-func (a *automaton) emit(s uint16, i int, ms []match) []match {
+func (a *automaton) emit(s int, i int, ms []match) []match {
 	end := int32(i + 1)
 	for _, id := range a.outs[a.outStart[s]:a.outStart[s+1]] {
 		ms = append(ms, match{id: id, start: end - a.plen[id], end: end})
@@ -219,11 +239,14 @@ func (a *automaton) find16(text []byte, ms []match) []match {
 	s := uint16(0)
 	nc := a.nclass
 	next := a.next16
+	outMin := uint16(a.outMin)
+	if a.outMin > 0xffff {
+		return ms // no state has output: there are no patterns
+	}
 	for i, b := range text {
 		s = next[int(s)*nc+int(a.classes[b])]
-		if s&(1<<15) != 0 {
-			s &^= 1 << 15
-			ms = a.emit(s, i, ms)
+		if s >= outMin {
+			ms = a.emit(int(s), i, ms)
 		}
 	}
 	return ms
@@ -232,16 +255,92 @@ func (a *automaton) find16(text []byte, ms []match) []match {
 func (a *automaton) find32(text []byte, ms []match) []match {
 	s := uint16(0)
 	rows, digits := a.rows, a.digits
+	outMin := uint16(a.outMin)
+	if a.outMin > 0xffff {
+		return ms
+	}
 	for i, b := range text {
 		if c := a.classes32[b]; c != digitClass {
 			s = rows[int(s)<<5|int(c)]
 		} else {
 			s = digits[int(s)*10+int(b-'0')]
 		}
-		if s&(1<<15) != 0 {
-			s &^= 1 << 15
-			ms = a.emit(s, i, ms)
+		if s >= outMin {
+			ms = a.emit(int(s), i, ms)
 		}
 	}
 	return ms
+}
+
+// splitMin is the shortest text, beyond twice the longest pattern, that
+// findSplit scans as two halves.
+const splitMin = 64
+
+// findSplit is find, scanning the two halves of a long text at once: a
+// step waits for the table read of the step before, so two independent
+// scans take little longer than one. The second half starts maxLen bytes
+// early, from the root, and so is in the state a scan of the whole text
+// would be in by the time it reports; the matches ending in the first half
+// are left to the first scan. tail is scratch for the second half's
+// matches, returned for reuse.
+func (a *automaton) findSplit(text []byte, ms, tail []match) ([]match, []match) {
+	L := a.maxLen
+	if a.rows == nil || len(text) < 2*L+splitMin || a.outMin > 0xffff {
+		return a.find(text, ms), tail
+	}
+	outMin := uint16(a.outMin)
+	mid := (len(text) + L) / 2
+	q := mid - L
+	first, second := text[:mid], text[q:] // second is as long or a byte longer
+	tail = tail[:0]
+	var s, t uint16
+	for k := 0; k < len(first); k++ {
+		k, s, t = a.step2(first, second[:len(first)], k, s, t, outMin)
+		if k == len(first) {
+			break
+		}
+		if s >= outMin {
+			ms = a.emit(int(s), k, ms)
+		}
+		if t >= outMin && q+k >= mid {
+			tail = a.emit(int(t), q+k, tail)
+		}
+	}
+	rows, digits := a.rows, a.digits
+	for k := len(first); k < len(second); k++ {
+		b := second[k]
+		if c := a.classes32[b]; c != digitClass {
+			t = rows[int(t)<<5|int(c)]
+		} else {
+			t = digits[int(t)*10+int(b-'0')]
+		}
+		if t >= outMin {
+			tail = a.emit(int(t), q+k, tail)
+		}
+	}
+	return append(ms, tail...), tail
+}
+
+// step2 steps s through first and t through second from k on, until either
+// reaches a state with output; it returns where, or len(first). A loop of
+// its own, without calls, so that s and t stay in registers.
+func (a *automaton) step2(first, second []byte, k int, s, t, outMin uint16) (int, uint16, uint16) {
+	rows, digits := a.rows, a.digits
+	for ; k < len(first) && k < len(second); k++ {
+		b, b2 := first[k], second[k]
+		if c := a.classes32[b]; c != digitClass {
+			s = rows[int(s)<<5|int(c)]
+		} else {
+			s = digits[int(s)*10+int(b-'0')]
+		}
+		if c := a.classes32[b2]; c != digitClass {
+			t = rows[int(t)<<5|int(c)]
+		} else {
+			t = digits[int(t)*10+int(b2-'0')]
+		}
+		if s >= outMin || t >= outMin {
+			return k, s, t
+		}
+	}
+	return k, s, t
 }

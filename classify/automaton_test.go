@@ -30,8 +30,8 @@ func sortMatches(ms []match) {
 	})
 }
 
-// Both table widths (uint16 for small automata, int32 past 32768 states)
-// find exactly what brute force finds.
+// Every table width (uint16 below 32768 states, uint16 up to 65536, int32
+// past that) finds exactly what brute force finds.
 func TestAutomatonMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := "abc d"
@@ -42,24 +42,32 @@ func TestAutomatonMatchesNaive(t *testing.T) {
 		}
 		return b
 	}
-	for _, npat := range []int{5, 300, 6000} {
-		if npat == 6000 {
-			alphabet = "abcdefghijklmnopqrstuvwxyz " // enough states for the wide table
+	for _, npat := range []int{5, 300, 6000, 12000} {
+		if npat >= 6000 {
+			alphabet = "abcdefghijklmnopqrstuvwxyz " // enough states for the wide tables
 		}
 		var pats [][]byte
 		for i := 0; i < npat; i++ {
-			if npat == 6000 && i%2 == 0 {
+			if npat >= 6000 && i%2 == 0 {
 				pats = append(pats, word(8+rng.IntN(12))) // long, to pass 32768 states
 				continue
 			}
 			pats = append(pats, word(1+rng.IntN(12)))
 		}
 		a := buildAutomaton(pats)
+		states := len(a.outStart) - 1
 		wide := a.next != nil
-		if npat == 6000 && !wide || npat == 5 && wide {
-			t.Fatalf("%d patterns: wide table %v", npat, wide)
+		switch {
+		case npat == 5 && (wide || states >= 1<<15),
+			npat == 6000 && (wide || states <= 1<<15 || states > 1<<16),
+			npat == 12000 && (!wide || states <= 1<<16):
+			t.Fatalf("%d patterns: %d states, wide table %v", npat, states, wide)
 		}
-		for k := 0; k < 20; k++ {
+		texts := 20
+		if npat >= 6000 {
+			texts = 5 // brute force over thousands of patterns is slow under -race
+		}
+		for k := 0; k < texts; k++ {
 			text := word(rng.IntN(200))
 			got := a.find(text, nil)
 			want := naive(pats, text)
@@ -98,6 +106,41 @@ func TestAutomatonCompact(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("alphabet %q, text %q:\n got %v\nwant %v", alphabet, text, got, want)
 			}
+		}
+	}
+}
+
+// Scanning a long text as two halves finds what one scan finds, in the
+// same order, at every split.
+func TestAutomatonSplit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := "ab1 9xy"
+	word := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return b
+	}
+	var pats [][]byte
+	for i := 0; i < 300; i++ {
+		pats = append(pats, word(1+rng.IntN(12)))
+	}
+	pats = append(pats, []byte("ab ab ab ab ab ab ab ab ab ab"))
+	a := buildAutomaton(pats)
+	if a.rows == nil {
+		t.Fatal("no compact table")
+	}
+	var tail []match
+	for n := 0; n < 400; n++ {
+		text := word(n)
+		if n%3 == 0 {
+			text = bytes.Repeat([]byte("ab "), n/3) // the long pattern across the split
+		}
+		var got []match
+		got, tail = a.findSplit(text, nil, tail)
+		if want := a.find(text, nil); !slices.Equal(got, want) {
+			t.Fatalf("text %q:\n got %v\nwant %v", text, got, want)
 		}
 	}
 }

@@ -1,12 +1,15 @@
 package classify
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math"
 	"path"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -51,9 +54,11 @@ type cueHit struct {
 type work struct {
 	d       doc
 	ms      []match
+	msTail  []match // scratch of findSplit
 	hits    []hit
 	cues    []cueHit
 	cueSeen []bool
+	pats    idSet // patterns required by a cue of the post
 	applied []int32
 	masked  []bool
 	fs      []feat
@@ -255,7 +260,7 @@ func (c *Classifier) run(w *work, text string) {
 	d := &w.d
 	d.general = w.reference
 	d.normalize(text)
-	w.ms = rs.auto.find(d.norm, w.ms[:0])
+	w.ms, w.msTail = rs.auto.findSplit(d.norm, w.ms[:0], w.msTail)
 	w.hits = w.hits[:0]
 	w.cues = w.cues[:0]
 	w.applied = w.applied[:0]
@@ -298,10 +303,25 @@ func (c *Classifier) run(w *work, text string) {
 		w.hits = append(w.hits, hit{cat: t.cat, group: t.group, key: ap.ref, tf: tf, tl: tl,
 			os: d.toks[tf].os, oe: d.toks[tl].oe, w0: t.weight})
 	}
+	// the patterns that a cue of the post may set off, so that the others
+	// need no look at every cue
+	if cap(w.pats) < len(rs.patterns)/64+1 {
+		w.pats = make(idSet, len(rs.patterns)/64+1)
+	}
+	w.pats = w.pats[:len(rs.patterns)/64+1]
+	clear(w.pats)
+	for _, ch := range w.cues {
+		for k, m := range rs.cuePats[ch.id] {
+			w.pats[k] |= m
+		}
+	}
 	for pi := range rs.patterns {
 		p := &rs.patterns[pi]
 		if len(p.requires) == 0 {
 			c.matchPattern(w, pi, text, 0)
+			continue
+		}
+		if !w.pats.has(int32(pi)) {
 			continue
 		}
 		// Run the pattern only on a window of words around each cue, so a
@@ -760,16 +780,31 @@ func (c *Classifier) hitReason(w *work, h *hit) string {
 	var b strings.Builder
 	b.Grow(len(base) + 48*int(h.ctxTo-h.ctxFrom) + 8)
 	b.WriteString(base)
+	var num [64]byte
 	for _, ri := range w.applied[h.ctxFrom:h.ctxTo] {
 		cr := &rs.ctx[ri]
-		op := "lowered"
-		if cr.raise {
-			op = "raised"
-		}
-		fmt.Fprintf(&b, ", %s by %q x%.2g", op, cr.name, cr.factor)
+		b.Write(appendCtx(num[:0], cr.raise, cr.name, cr.factor))
 	}
-	fmt.Fprintf(&b, " = %.2f", h.w)
+	b.Write(appendTotal(num[:0], h.w))
 	return b.String()
+}
+
+// appendCtx appends fmt.Sprintf(", %s by %q x%.2g", "raised" or
+// "lowered", name, factor) to b, without fmt's reflection.
+func appendCtx(b []byte, raise bool, name string, factor float64) []byte {
+	if raise {
+		b = append(b, ", raised by "...)
+	} else {
+		b = append(b, ", lowered by "...)
+	}
+	b = strconv.AppendQuote(b, name)
+	b = append(b, " x"...)
+	return strconv.AppendFloat(b, factor, 'g', 2, 64)
+}
+
+// appendTotal appends fmt.Sprintf(" = %.2f", w) to b.
+func appendTotal(b []byte, w float64) []byte {
+	return strconv.AppendFloat(append(b, " = "...), w, 'f', 2, 64)
 }
 
 // ngram is a unit of model evidence: a word or a pair of words.
@@ -822,7 +857,9 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 		}
 	}
 	w.units = units
-	sort.SliceStable(units, func(i, j int) bool { return units[i].w > units[j].w })
+	// heaviest first, ties in order (as sort.SliceStable did, without its
+	// reflection)
+	slices.SortStableFunc(units, func(a, b unit) int { return cmp.Compare(b.w, a.w) })
 	var out []ngram
 	for _, u := range units {
 		os, oe := d.toks[u.a].os, d.toks[u.b].oe

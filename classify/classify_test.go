@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -244,6 +245,27 @@ func TestFlaggedIffScoreReachesThreshold(t *testing.T) {
 		for cat, s := range c.Classify(text).Scores {
 			if s > 0.1 {
 				t.Errorf("%q: %s scores %v with no words", text, cat, s)
+			}
+		}
+	}
+}
+
+// The reasons of context rules read as fmt wrote them.
+func TestReasonFormat(t *testing.T) {
+	for _, name := range []string{"condemning", `quoted "slur"`, "tab\there", "émoji 🤬", ""} {
+		for _, f := range []float64{0, 0.05, 0.1, 0.15, 0.2, 0.25, 1.0 / 3, 0.5, 0.95, 0.995, 1, 1.5, 2, 2.5, 10, 99.5, 123.456, 1e-7, 1e21} {
+			for _, raise := range []bool{false, true} {
+				op := "lowered"
+				if raise {
+					op = "raised"
+				}
+				want := fmt.Sprintf(", %s by %q x%.2g", op, name, f)
+				if got := string(appendCtx(nil, raise, name, f)); got != want {
+					t.Errorf("appendCtx(%v, %q, %v) = %q, want %q", raise, name, f, got, want)
+				}
+			}
+			if got, want := string(appendTotal(nil, f)), fmt.Sprintf(" = %.2f", f); got != want {
+				t.Errorf("appendTotal(%v) = %q, want %q", f, got, want)
 			}
 		}
 	}

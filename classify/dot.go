@@ -38,7 +38,8 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 	toks := d.toks
 	n := 0
 	havePrev := false
-	for ti, t := range toks {
+	for ti := range toks {
+		t := &toks[ti]
 		if masked != nil && masked[ti] {
 			havePrev = false
 			continue
@@ -57,7 +58,8 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 		v := float32(1 / math.Sqrt(float64(n)))
 		var prev uint32
 		havePrev = false
-		for ti, t := range toks {
+		for ti := range toks {
+			t := &toks[ti]
 			if masked != nil && masked[ti] {
 				havePrev = false
 				continue

@@ -315,12 +315,24 @@ func (pf prefilter) pass(text []byte) bool {
 // search is one pass over the text, not one per string.
 type strSet struct {
 	first [256]uint8 // 1 + the index in lists of the strings starting with the byte; 0: none
+	// pairs has bit pairBit(a, b) set for the first two bytes a, b of
+	// every string, when every string has two (long2): most bytes of a
+	// text begin a string's first byte ("t" of "the") but not its first
+	// two, and a bit test is cheaper than comparing strings.
+	pairs [1024 / 64]uint64
+	long2 bool
 	lists [][][]byte
 	strs  []string // for messages
 }
 
+// pairBit folds two bytes to 10 bits: distinct for two lower-case letters
+// or a space and a letter.
+func pairBit(a, b byte) uint {
+	return uint(a&31)<<5 | uint(b&31)
+}
+
 func newStrSet(strs []string) *strSet {
-	s := &strSet{strs: strs}
+	s := &strSet{strs: strs, long2: true}
 	for _, str := range strs {
 		b := str[0]
 		if s.first[b] == 0 {
@@ -329,8 +341,30 @@ func newStrSet(strs []string) *strSet {
 		}
 		i := s.first[b] - 1
 		s.lists[i] = append(s.lists[i], []byte(str))
+		if len(str) < 2 {
+			s.long2 = false
+			continue
+		}
+		k := pairBit(str[0], str[1])
+		s.pairs[k/64] |= 1 << (k % 64)
 	}
 	return s
+}
+
+// may reports whether a string of s may begin at text[p]: false only when
+// none does.
+func (s *strSet) may(text []byte, p int) bool {
+	if s.first[text[p]] == 0 {
+		return false
+	}
+	if s.long2 {
+		if p+1 >= len(text) {
+			return false
+		}
+		k := pairBit(text[p], text[p+1])
+		return s.pairs[k/64]&(1<<(k%64)) != 0
+	}
+	return true
 }
 
 // at reports whether a string of s begins at text[p].
@@ -351,7 +385,7 @@ func (s *strSet) at(text []byte, p int) bool {
 // -1.
 func (s *strSet) index(text []byte, p int) int {
 	for ; p < len(text); p++ {
-		if s.first[text[p]] != 0 && s.at(text, p) {
+		if s.may(text, p) && s.at(text, p) {
 			return p
 		}
 	}

@@ -141,6 +141,14 @@ func TestLowerPattern(t *testing.T) {
 		{`(?i)(?:foo|bar)+x`, true, []string{"foofoox barx foo", "xfoox", "foobarfoobarx fox"}},
 		{`(?i)\bthe\s+\w+\s+(?:is|was)\b`, true, []string{"The man is. the the the dog was", "bathe the cat is", "bathe cat is", "\xffthe x is"}},
 		{`(?i)a|\bb`, true, []string{"ab cb b", "aaa"}},
+		// a lead of ^ or a byte before the starts
+		{`(?i)(?:^|[\s(:])["\x27\x{2018}](?:lost|found it)[.!,]?["\x27\x{2019}]`, true,
+			[]string{"'lost' it", "x 'LOST'", "don't 'lost' (\"found it!\" :'lost''", " 'lost'", "'lost'x'lost' 'lost'", "\u2018lost\u2019 \u2018Found it,\u2019"}},
+		{`(?i)(?:^|x|y)ab+`, true, []string{"abxabb yab", "xab", "xxabb", "ab"}},
+		{`(?i)(?:^|[ ])ab\b`, true, []string{"ab ab abc", " ab", "cab ab"}}, // no lead: \b after it
+		// starts, a gap and what follows it
+		{`(?i)\b(?:the|them)\s+(?:man|woman)\s+was`, true, []string{"the  man was them\twoman was", "the\tmanwas", "thewoman was", "them man was", "the\n\nwoman was", "the  xman was", "the woman"}},
+		{`(?i)\bab\s+?\s*cd`, true, []string{"ab cd ab  cd", "abcd", "ab \tcd"}},
 	} {
 		re := regexp.MustCompile(tc.src)
 		lower := lowerPattern(tc.src)
@@ -152,6 +160,12 @@ func TestLowerPattern(t *testing.T) {
 			continue
 		}
 		pf, anc := newPrefilter(lower), newAnchor(lower)
+		if wantGap := strings.Contains(tc.src, `)\s+(?:`); wantGap != (anc != nil && anc.then != nil) {
+			t.Errorf("%s: gap %v, want %v", tc.src, !wantGap, wantGap)
+		}
+		if wantLead := strings.Contains(tc.src, "(?:^|") && !strings.HasSuffix(tc.src, `\b`); wantLead != (anc != nil && anc.lead != nil) {
+			t.Errorf("%s: lead anchor %v, want %v", tc.src, !wantLead, wantLead)
+		}
 		for _, s := range tc.texts {
 			checkLowered(t, re, lower, pf, anc, s)
 		}
@@ -175,4 +189,45 @@ func FuzzLowerPatterns(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A strSet finds the first position where one of its strings begins, as
+// trying every string at every position does, whatever its bytes (the
+// pair filter folds bytes together).
+func TestStrSetIndex(t *testing.T) {
+	rng := rand.New(rand.NewSource(78))
+	alphabet := []byte("ab A!`@ \x00\xe2\x80\x99z{")
+	str := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.Intn(len(alphabet))]
+		}
+		return string(b)
+	}
+	for k := 0; k < 2000; k++ {
+		var strs []string
+		short := 2
+		if k%3 == 0 {
+			short = 1 // no pair filter
+		}
+		for i := 0; i < 1+rng.Intn(6); i++ {
+			strs = append(strs, str(short+rng.Intn(3)))
+		}
+		s := newStrSet(strs)
+		text := []byte(str(rng.Intn(40)))
+		from := rng.Intn(len(text) + 1)
+		want := -1
+	search:
+		for p := from; p < len(text); p++ {
+			for _, x := range strs {
+				if strings.HasPrefix(string(text[p:]), x) {
+					want = p
+					break search
+				}
+			}
+		}
+		if got := s.index(text, from); got != want {
+			t.Fatalf("strings %q in %q from %d: got %d, want %d", strs, text, from, got, want)
+		}
+	}
 }

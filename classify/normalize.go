@@ -317,8 +317,17 @@ func (d *doc) normalize(src string) {
 		d.chars = make([]char, len(src)+16)
 	}
 	chars := d.chars[:len(src)] // a rune takes at least a byte
-	n := 0
-	for i := 0; i < len(src); {
+	// ASCII, one char per byte, in a loop of its own
+	i := 0
+	for ; i < len(src) && i < len(chars); i++ {
+		b := src[i]
+		if b >= utf8.RuneSelf {
+			break
+		}
+		chars[i] = char{folding: asciiFold[b], os: int32(i), oe: int32(i + 1)}
+	}
+	n := i
+	for i < len(src) {
 		c := &chars[n]
 		n++
 		if b := src[i]; b < utf8.RuneSelf {

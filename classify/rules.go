@@ -144,6 +144,8 @@ type ruleSet struct {
 	cueIDs   map[string]int32
 	auto     *automaton
 	autoPats []autoPat
+	// cuePats is, for each cue, the set of patterns that require it.
+	cuePats []idSet
 }
 
 func catIndex(c Category) int {
@@ -688,8 +690,15 @@ func (rs *ruleSet) compile() error {
 		}
 	}
 	rs.auto = buildAutomaton(pats)
+	rs.cuePats = make([]idSet, len(rs.cues))
+	for ci := range rs.cuePats {
+		rs.cuePats[ci] = newIDSet(nil, len(rs.patterns))
+	}
 	for i := range rs.patterns {
 		rs.patterns[i].reqSet = newIDSet(rs.patterns[i].requires, len(rs.cues))
+		for _, id := range rs.patterns[i].requires {
+			rs.cuePats[id][i/64] |= 1 << (i % 64)
+		}
 	}
 	for i := range rs.ctx {
 		rs.ctx[i].cueSet = newIDSet(rs.ctx[i].cues, len(rs.cues))
