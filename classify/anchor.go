@@ -154,13 +154,8 @@ func leadBytes(subs []*syntax.Regexp) *[256]bool {
 		switch b.Op {
 		case syntax.OpBeginText:
 		case syntax.OpCharClass:
-			for i := 0; i+1 < len(b.Rune); i += 2 {
-				if b.Rune[i+1] >= utf8.RuneSelf {
-					return nil
-				}
-				for r := b.Rune[i]; r <= b.Rune[i+1]; r++ {
-					lead[r] = true
-				}
+			if !addASCIIClass(&lead, b) {
+				return nil
 			}
 		case syntax.OpLiteral:
 			if len(b.Rune) != 1 || b.Rune[0] >= utf8.RuneSelf || b.Flags&syntax.FoldCase != 0 {
@@ -172,6 +167,21 @@ func leadBytes(subs []*syntax.Regexp) *[256]bool {
 		}
 	}
 	return &lead
+}
+
+// addASCIIClass adds the bytes of the character class c to set, and
+// reports false, leaving set partly filled, when c holds a rune beyond
+// ASCII.
+func addASCIIClass(set *[256]bool, c *syntax.Regexp) bool {
+	for i := 0; i+1 < len(c.Rune); i += 2 {
+		if c.Rune[i+1] >= utf8.RuneSelf {
+			return false
+		}
+		for r := c.Rune[i]; r <= c.Rune[i+1]; r++ {
+			set[r] = true
+		}
+	}
+	return true
 }
 
 // newLeadAnchor returns the anchor of a lowered pattern t whose first part
@@ -308,13 +318,8 @@ func gapThen(gap, then *syntax.Regexp) (*[256]bool, *strSet) {
 		return nil, nil
 	}
 	var set [256]bool
-	for i := 0; i+1 < len(class.Rune); i += 2 {
-		if class.Rune[i+1] >= utf8.RuneSelf {
-			return nil, nil
-		}
-		for r := class.Rune[i]; r <= class.Rune[i+1]; r++ {
-			set[r] = true
-		}
+	if !addASCIIClass(&set, class) {
+		return nil, nil
 	}
 	strs := exact(then)
 	if strs == nil || len(strs) > maxStarts || minLen(strs) == 0 {

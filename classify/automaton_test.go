@@ -30,18 +30,21 @@ func sortMatches(ms []match) {
 	})
 }
 
+// randWord returns n bytes drawn from alphabet.
+func randWord(rng *rand.Rand, alphabet string, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return b
+}
+
 // Every table width (uint16 below 32768 states, uint16 up to 65536, int32
 // past that) finds exactly what brute force finds.
 func TestAutomatonMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := "abc d"
-	word := func(n int) []byte {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return b
-	}
+	word := func(n int) []byte { return randWord(rng, alphabet, n) }
 	for _, npat := range []int{5, 300, 6000, 12000} {
 		if npat >= 6000 {
 			alphabet = "abcdefghijklmnopqrstuvwxyz " // enough states for the wide tables
@@ -85,13 +88,7 @@ func TestAutomatonMatchesNaive(t *testing.T) {
 func TestAutomatonCompact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, alphabet := range []string{"ab1 9", "0123456789 x*", "abcdefghijklmnopqrstuvwxyz*0 1"} {
-		word := func(n int) []byte {
-			b := make([]byte, n)
-			for i := range b {
-				b[i] = alphabet[rng.IntN(len(alphabet))]
-			}
-			return b
-		}
+		word := func(n int) []byte { return randWord(rng, alphabet, n) }
 		var pats [][]byte
 		for i := 0; i < 400; i++ {
 			pats = append(pats, word(1+rng.IntN(10)))
@@ -115,13 +112,7 @@ func TestAutomatonCompact(t *testing.T) {
 func TestAutomatonSplit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	alphabet := "ab1 9xy"
-	word := func(n int) []byte {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return b
-	}
+	word := func(n int) []byte { return randWord(rng, alphabet, n) }
 	var pats [][]byte
 	for i := 0; i < 300; i++ {
 		pats = append(pats, word(1+rng.IntN(12)))

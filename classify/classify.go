@@ -305,15 +305,11 @@ func (c *Classifier) run(w *work, text string) {
 	}
 	// the patterns that a cue of the post may set off, so that the others
 	// need no look at every cue
-	if cap(w.pats) < len(rs.patterns)/64+1 {
-		w.pats = make(idSet, len(rs.patterns)/64+1)
-	}
-	w.pats = w.pats[:len(rs.patterns)/64+1]
+	nw := idWords(len(rs.patterns))
+	w.pats = slices.Grow(w.pats[:0], nw)[:nw]
 	clear(w.pats)
 	for _, ch := range w.cues {
-		for k, m := range rs.cuePats[ch.id] {
-			w.pats[k] |= m
-		}
+		w.pats.or(rs.cuePats[ch.id])
 	}
 	for pi := range rs.patterns {
 		p := &rs.patterns[pi]

@@ -91,14 +91,26 @@ type ctxRule struct {
 type idSet []uint64
 
 func newIDSet(ids []int32, n int) idSet {
-	s := make(idSet, (n+63)/64)
+	s := make(idSet, idWords(n))
 	for _, id := range ids {
-		s[id/64] |= 1 << (id % 64)
+		s.add(id)
 	}
 	return s
 }
 
+// idWords is the length of an idSet of ids below n.
+func idWords(n int) int { return (n + 63) / 64 }
+
 func (s idSet) has(id int32) bool { return s[id/64]&(1<<(id%64)) != 0 }
+
+func (s idSet) add(id int32) { s[id/64] |= 1 << (id % 64) }
+
+// or adds the ids of o, no longer than s, to s.
+func (s idSet) or(o idSet) {
+	for k, m := range o {
+		s[k] |= m
+	}
+}
 
 // cue is a context word or phrase.
 type cue struct {
@@ -697,7 +709,7 @@ func (rs *ruleSet) compile() error {
 	for i := range rs.patterns {
 		rs.patterns[i].reqSet = newIDSet(rs.patterns[i].requires, len(rs.cues))
 		for _, id := range rs.patterns[i].requires {
-			rs.cuePats[id][i/64] |= 1 << (i % 64)
+			rs.cuePats[id].add(int32(i))
 		}
 	}
 	for i := range rs.ctx {
