@@ -145,7 +145,7 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 				}
 			}
 			if p := m.Trained.AtRules; p != nil {
-				fmt.Fprintf(a.stdout, "out-of-fold at the rules' threshold %.2f model_alone %.2f: precision %.3f recall %.3f clean FPR %.4f (%d clean)\n",
+				fmt.Fprintf(a.stdout, "out-of-fold at the rules' threshold %.2f model_alone %.2f: precision %.3f recall %.3f clean FPR %.4f (%d distinct clean posts)\n",
 					p.Threshold, p.ModelAlone, p.Precision, p.Recall, p.FPR, p.Clean)
 			}
 			for i, p := range m.Trained.Pairs {
@@ -154,7 +154,7 @@ given; the threshold in force stays in rules/categories/<category>.yaml.`,
 					o := m.Trained.Options
 					what = fmt.Sprintf("suggested (clean FPR <= %g, precision >= %g, threshold >= %g)", o.MaxFPR, o.MinPrecision, o.MinThreshold)
 				}
-				fmt.Fprintf(a.stdout, "out-of-fold threshold %.2f model_alone %.2f: precision %.3f recall %.3f clean FPR %.4f (%d clean) %s\n",
+				fmt.Fprintf(a.stdout, "out-of-fold threshold %.2f model_alone %.2f: precision %.3f recall %.3f clean FPR %.4f (%d distinct clean posts) %s\n",
 					p.Threshold, p.ModelAlone, p.Precision, p.Recall, p.FPR, p.Clean, what)
 			}
 			// held-out comparison
