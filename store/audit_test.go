@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-func openTemp(t *testing.T) *DB {
+func openTemp(t testing.TB) *DB {
 	t.Helper()
 	db, err := Open(filepath.Join(t.TempDir(), "a.db"), Options{Create: true, NoSync: true})
 	if err != nil {
@@ -193,5 +194,60 @@ func TestPurgeLeavesBrokenEntries(t *testing.T) {
 	}
 	if ce := chainErr(t, db); ce.Seq != 1 {
 		t.Errorf("%v", ce)
+	}
+}
+
+// benchLog is a store with n review entries of posts it does not hold, so
+// that a purge would redact every one of them (the worst case).
+func benchLog(b *testing.B, n int) *DB {
+	db := openTemp(b)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for i := range n {
+			if _, err := appendAudit(tx, AuditEntry{At: at, Actor: "rev-carol", Action: ActReview, Subject: fmt.Sprintf("twitter/%d", i),
+				Detail: map[string]string{"decision": "dismiss", "from": "new", "to": "dismissed", "reason": "ordinary grumble about shifts"}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+func BenchmarkVerifyAudit10k(b *testing.B) {
+	db := benchLog(b, 10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := db.VerifyAudit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPurgeDryRun10k(b *testing.B) {
+	db := benchLog(b, 10000)
+	o := PurgeOptions{Before: time.Now(), ReferralBefore: time.Now(), Actor: "op", DryRun: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := db.Purge(o)
+		if err != nil || res.AuditRedacted != 10000 {
+			b.Fatal(res.AuditRedacted, err)
+		}
+	}
+}
+
+func BenchmarkPurgeRedact10k(b *testing.B) {
+	o := PurgeOptions{Before: time.Now(), ReferralBefore: time.Now(), Actor: "op"}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		db := benchLog(b, 10000)
+		b.StartTimer()
+		if res, err := db.Purge(o); err != nil || res.AuditRedacted != 10000 {
+			b.Fatal(err)
+		}
 	}
 }
