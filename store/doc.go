@@ -29,6 +29,19 @@
 // records carrying a version field "v"; the file's schema version lives in
 // meta, and Open migrates an older file or refuses a newer one.
 //
+// Audit log and retention. Entries are chained by SHA-256; since schema 2
+// each is sealed: its hash covers a salted HMAC commitment to the subject
+// and to each detail value rather than the value. Purge deletes personal
+// data past retention and, in the same transaction, redacts the personal
+// values of entries about what it deleted (subject, notes, reasons, any
+// detail key not known to be non-personal; seq, time, actor, action,
+// states, counts and referral ids stay). A sealed entry keeps its hash, as
+// the commitments stay; a schema-1 entry keeps its old hash for the link
+// and is vouched for by the tombstone's digest of the entries it redacted.
+// VerifyAudit checks both kinds and the digests. bbolt does not wipe freed
+// pages: deleted bytes leave the file only when their pages are reused or
+// the file is compacted (README "Retention and purge").
+//
 // Every change that touches more than one record is one bbolt transaction,
 // and every change worth auditing appends its audit entry in that same
 // transaction, so a killed process leaves either all of a change or none.

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -47,13 +48,22 @@ type PurgeResult struct {
 	// Checkpoints are a finished sweep's per-candidate records, which name
 	// every profile it looked at, in scope or not.
 	Checkpoints int `json:"checkpoints"`
+	// AuditRedacted counts audit entries whose personal values the purge
+	// removed (see redactFields); AuditLegacy how many of them were
+	// written before entries were sealed.
+	AuditRedacted int `json:"audit_redacted"`
+	AuditLegacy   int `json:"audit_legacy"`
+	// AuditBroken lists entries about deleted data left as they are
+	// because they fail their own hash or link: redacting them would hide
+	// the tampering. 'exposure audit verify' names the first.
+	AuditBroken []uint64 `json:"audit_broken,omitempty"`
 	// Tombstone is the audit entry a real purge wrote.
 	Tombstone *AuditEntry `json:"tombstone,omitempty"`
 }
 
 // Empty reports whether the purge found nothing to delete.
 func (r PurgeResult) Empty() bool {
-	return len(r.Profiles)+len(r.Posts)+len(r.Referrals)+r.Reviews+r.Checks+r.Payloads+r.Checkpoints == 0
+	return len(r.Profiles)+len(r.Posts)+len(r.Referrals)+r.Reviews+r.Checks+r.Payloads+r.Checkpoints+r.AuditRedacted == 0
 }
 
 // purgePlan is the keys a purge deletes, gathered before any deletion so
@@ -65,11 +75,19 @@ type purgePlan struct {
 	postWhy     map[PostKey]string
 	referrals   []Referral
 	checkpoints [][]byte
+	audit       []auditCut
+}
+
+// auditCut is an audit entry to redact and the fields that go.
+type auditCut struct {
+	seq    uint64
+	fields []string
 }
 
 // Purge deletes personal data past retention, in one transaction, and
 // writes a tombstone to the audit log saying what went (counts and
-// referral ids, never the deleted content). What goes:
+// referral ids, never the deleted content, and a digest of the audit
+// entries it redacted). What goes:
 //   - referrals created before ReferralBefore, with their posts, flags,
 //     reviews and rechecks;
 //   - profiles last seen before Before that have no post in a referral
@@ -77,9 +95,12 @@ type purgePlan struct {
 //   - posts whose flag was dismissed before Before;
 //   - checkpoints of sweeps that started before Before and are not running;
 //   - payloads that only deleted records used. A payload any remaining post
-//     or check refers to stays.
+//     or check refers to stays;
+//   - the personal values of audit entries about deleted records (see
+//     redactFields): the entries stay, with who, what and when, and the
+//     chain still verifies.
 //
-// Sweeps (counts only) and the audit log stay.
+// Sweeps (counts only) stay.
 func (db *DB) Purge(o PurgeOptions) (PurgeResult, error) {
 	if strings.TrimSpace(o.Actor) == "" {
 		return PurgeResult{}, errors.New("purge: the operator's name is required")
@@ -115,11 +136,37 @@ func (db *DB) Purge(o PurgeOptions) (PurgeResult, error) {
 			if o.Policy != "" {
 				detail["policy"] = o.Policy
 			}
+			// The tombstone comes next; the redacted entries name it.
+			tomb := tx.Bucket(bAudit).Sequence() + 1
+			digest, err := plan.redactAudit(tx, tomb)
+			if err != nil {
+				return err
+			}
+			detail[TombRedacted] = strconv.Itoa(plan.res.AuditRedacted)
+			detail[TombLegacy] = strconv.Itoa(plan.res.AuditLegacy)
+			if digest != "" {
+				detail[TombDigest] = digest
+			}
+			if len(plan.res.AuditBroken) > 0 {
+				seqs := make([]string, len(plan.res.AuditBroken))
+				for i, s := range plan.res.AuditBroken {
+					seqs[i] = strconv.FormatUint(s, 10)
+				}
+				detail[TombBroken] = strings.Join(seqs, ",")
+			}
 			e, err := appendAudit(tx, db.auditAt(o.Actor, ActPurge, "retention", detail))
 			if err != nil {
 				return err
 			}
+			if e.Seq != tomb {
+				return fmt.Errorf("tombstone is audit entry %d, but the redactions name %d", e.Seq, tomb)
+			}
 			plan.res.Tombstone = &e
+			if beforeCommit != nil {
+				if err := beforeCommit(); err != nil {
+					return err
+				}
+			}
 		}
 		res = plan.res
 		return nil
@@ -136,6 +183,10 @@ func (db *DB) Purge(o PurgeOptions) (PurgeResult, error) {
 	res.DryRun = o.DryRun
 	return res, nil
 }
+
+// beforeCommit, set by tests, runs when a purge has made every change and
+// its transaction is about to commit.
+var beforeCommit func() error
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
@@ -309,6 +360,9 @@ func planPurge(tx *bolt.Tx, o PurgeOptions) (*purgePlan, error) {
 			p.res.Payloads++
 		}
 	}
+	if err := p.planAudit(tx); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -481,4 +535,185 @@ func deletePrefix(b *bolt.Bucket, pfx []byte) error {
 		}
 	}
 	return nil
+}
+
+// keepDetail lists the audit detail keys that hold no personal data about
+// the people whose records a purge deletes: states, decisions, category
+// names, the force and authority, counts, referral ids (the PSD's own
+// numbers; the tombstone lists them too), hashes and key fingerprints of
+// packs, and the address of the staff member who downloaded one. Every
+// other key of an entry about deleted data is redacted, so a key added
+// later is redacted until it is judged safe here: free text (reason,
+// note), export paths (out, file, which an operator may name after a
+// person), and whatever a caller puts in.
+var keepDetail = map[string]bool{
+	"decision": true, "from": true, "to": true, "categories": true, "status": true,
+	"force": true, "authority": true, "policy": true,
+	"posts": true, "profiles": true, "files": true, "checked": true, "reviews": true, "checks": true,
+	"payloads": true, "checkpoints": true, "in_scope": true, "flagged": true, "failed": true,
+	"referrals": true, "zip_sha256": true, "manifest_sha256": true, "key": true, "export_seq": true,
+	"config": true, "rules": true, "since": true, "before": true, "referral_before": true, "addr": true,
+	// recheck counts per visibility state (crawler.States)
+	"visible": true, "edited": true, "removed": true, "account_protected": true,
+	"account_suspended": true, "account_gone": true, "unknown": true,
+}
+
+// auditTargets is what makes an audit entry "about deleted data".
+type auditTargets struct {
+	posts     *bolt.Bucket
+	gone      map[PostKey]string
+	subjects  map[string]bool // post and profile keys, @handles and URLs deleted now
+	referrals map[string]bool // referral ids deleted now or by an earlier purge
+}
+
+// postGone reports whether the post a review or recheck entry names is
+// deleted now or was by an earlier purge (before redaction existed).
+func (t *auditTargets) postGone(subject string) bool {
+	platform, id, ok := strings.Cut(subject, "/")
+	if !ok {
+		return false
+	}
+	if _, now := t.gone[PostKey{Platform: platform, PostID: id}]; now {
+		return true
+	}
+	return t.posts.Get(k(platform, id)) == nil
+}
+
+// redactFields returns the fields of e a purge removes, or nil when e is
+// not about deleted data. Retention follows the record, not the entry's
+// age: a review of a post in a referral still kept is evidence of how
+// the referral was made, and stays whole as long as the post does. So an
+// entry is about deleted data when
+//   - it reviews or records a recheck state change of a post that is
+//     deleted now or was by an earlier purge: its subject (the post) and
+//     every detail value not in keepDetail go;
+//   - its subject is a post or profile deleted now, by key
+//     (platform/id), @handle or URL: the same goes;
+//   - its subject is a referral deleted now or earlier: the subject (an
+//     id, not personal) stays and the detail values not in keepDetail go.
+//
+// Seq, time, actor (the operator), action, and the kept values stay.
+func (t *auditTargets) redactFields(e AuditEntry) []string {
+	personal := false
+	switch {
+	case e.Action == ActReview || e.Action == ActStateChange:
+		if !t.postGone(e.Subject) {
+			return nil
+		}
+		personal = true
+	case t.subjects[e.Subject]:
+		personal = true
+	case t.referrals[e.Subject]:
+	default:
+		return nil
+	}
+	var out []string
+	if personal && e.Subject != "" {
+		out = append(out, fieldSubject)
+	}
+	for key := range e.Detail {
+		if !keepDetail[key] {
+			out = append(out, detailField(key))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// planAudit finds the audit entries to redact. An entry is redacted once:
+// one already redacted is left alone (a legacy one could not be again
+// without breaking its tombstone's digest). An entry that fails its own
+// hash or its link is not redacted but listed: it is evidence.
+func (p *purgePlan) planAudit(tx *bolt.Tx) error {
+	t := &auditTargets{posts: tx.Bucket(bPosts), gone: p.postWhy, subjects: map[string]bool{}, referrals: map[string]bool{}}
+	for _, post := range p.posts {
+		t.subjects[post.Platform+"/"+post.ID] = true
+		if post.URL != "" {
+			t.subjects[post.URL] = true
+		}
+	}
+	for _, pr := range p.profiles {
+		t.subjects[pr.Platform+"/"+pr.ID] = true
+		if pr.Handle != "" {
+			t.subjects["@"+pr.Handle] = true
+		}
+		if pr.URL != "" {
+			t.subjects[pr.URL] = true
+		}
+	}
+	for _, r := range p.referrals {
+		t.referrals[r.ID] = true
+	}
+	b := tx.Bucket(bAudit)
+	// Earlier tombstones name the referrals they deleted.
+	if err := b.ForEach(func(_, v []byte) error {
+		var e AuditEntry
+		if err := decode(v, &e); err != nil {
+			return err
+		}
+		if e.Action == ActPurge && e.Detail["referrals"] != "" {
+			for _, id := range strings.Split(e.Detail["referrals"], ",") {
+				t.referrals[id] = true
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	prev := ""
+	return b.ForEach(func(_, v []byte) error {
+		var e AuditEntry
+		if err := decode(v, &e); err != nil {
+			return err
+		}
+		linked := e.Prev == prev
+		prev = e.Hash
+		if e.Redaction != nil {
+			return nil
+		}
+		fields := t.redactFields(e)
+		if len(fields) == 0 {
+			return nil
+		}
+		if !linked || verifyOwn(e) != nil {
+			p.res.AuditBroken = append(p.res.AuditBroken, e.Seq)
+			return nil
+		}
+		p.audit = append(p.audit, auditCut{seq: e.Seq, fields: fields})
+		p.res.AuditRedacted++
+		if e.Seal == nil {
+			p.res.AuditLegacy++
+		}
+		return nil
+	})
+}
+
+// redactAudit redacts the planned entries on behalf of tombstone tomb and
+// returns the digest the tombstone records ("" when none).
+func (p *purgePlan) redactAudit(tx *bolt.Tx, tomb uint64) (string, error) {
+	b := tx.Bucket(bAudit)
+	var d redactionDigest
+	for _, c := range p.audit {
+		var e AuditEntry
+		if err := get(b, seqKey(c.seq), &e); err != nil {
+			return "", fmt.Errorf("audit entry %d: %w", c.seq, err)
+		}
+		if err := redact(&e, c.fields, tomb); err != nil {
+			return "", err
+		}
+		raw, err := json.Marshal(e)
+		if err != nil {
+			return "", err
+		}
+		if err := b.Put(seqKey(c.seq), raw); err != nil {
+			return "", err
+		}
+		// Digest the entry as it will be read back, as verification does.
+		var back AuditEntry
+		if err := decode(raw, &back); err != nil {
+			return "", err
+		}
+		d.add(back)
+	}
+	return d.sum(), nil
 }

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // recordVersion is the version written into every record's "v" field.
 const recordVersion = 1
@@ -274,6 +277,9 @@ type Checkpoint struct {
 }
 
 // AuditEntry is one line of the append-only, hash-chained audit log.
+// Subject and Detail may hold personal data; a purge redacts them when the
+// record they are about is deleted (see audit.go), and the chain still
+// verifies.
 type AuditEntry struct {
 	Seq     uint64            `json:"seq"`
 	At      time.Time         `json:"at"`
@@ -283,4 +289,58 @@ type AuditEntry struct {
 	Detail  map[string]string `json:"detail,omitempty"`
 	Prev    string            `json:"prev"`
 	Hash    string            `json:"hash"`
+	// Seal is set on entries written since schema 2: their hash covers a
+	// salted commitment to Subject and to each Detail value instead of
+	// the value, so a value can be removed and the hash still checked.
+	// Nil on older entries, whose hash covers the values themselves.
+	Seal *AuditSeal `json:"seal,omitempty"`
+	// Redaction says which values a purge removed; nil if none were.
+	Redaction *AuditRedaction `json:"redaction,omitempty"`
+}
+
+// AuditSeal holds the salts of a sealed entry's field commitments. Fields
+// are named "subject" and "detail.<key>".
+type AuditSeal struct {
+	// Salt is 16 random bytes (hex) from which each field's salt is
+	// derived. Redaction removes it, as it would let anyone test guesses
+	// of a removed value against its commitment.
+	Salt string `json:"salt,omitempty"`
+	// Salts holds, once Salt is gone, the derived salt of each field still
+	// shown (field -> hex), so its value can still be checked. A derived
+	// salt says nothing about another field's.
+	Salts map[string]string `json:"salts,omitempty"`
+}
+
+// AuditRedaction records the values a purge removed from an entry.
+type AuditRedaction struct {
+	// By is the sequence number of the purge's tombstone, which records
+	// a digest of every entry it redacted.
+	By uint64 `json:"by"`
+	// Fields maps each removed field to the commitment the entry's hash
+	// covers (hex); empty for a Legacy entry, which has none.
+	Fields map[string]string `json:"fields"`
+	// Legacy marks an entry written before entries were sealed: its hash
+	// covered the removed values and can no longer be recomputed. The
+	// tombstone's digest vouches for what remains, and the entry's hash
+	// is kept unchanged so the chain still links.
+	Legacy bool `json:"legacy,omitempty"`
+}
+
+// SubjectRedacted reports whether a purge removed the entry's subject.
+func (e AuditEntry) SubjectRedacted() bool {
+	_, ok := e.Redaction.fields()[fieldSubject]
+	return ok
+}
+
+// RedactedDetail returns the detail keys whose values a purge removed,
+// sorted.
+func (e AuditEntry) RedactedDetail() []string {
+	var out []string
+	for f := range e.Redaction.fields() {
+		if key, ok := detailKey(f); ok {
+			out = append(out, key)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -19,7 +19,7 @@ import (
 
 // SchemaVersion is the layout this binary writes. Open migrates files with a
 // lower version and refuses files with a higher one.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Errors callers branch on.
 var (
@@ -100,6 +100,11 @@ type migration func(tx *bolt.Tx) error
 // bucket has not been written yet (created by an interrupted first Open).
 var migrations = map[int]migration{
 	0: func(tx *bolt.Tx) error { return nil },
+	// 2: new audit entries are sealed (AuditEntry.Seal) so that a purge
+	// can redact them. Entries already written stay as they are and still
+	// verify; the version changes so that an older binary, which would
+	// take a sealed entry for an altered one, refuses the file instead.
+	1: func(tx *bolt.Tx) error { return nil },
 }
 
 // Open opens (and with Options.Create, creates) the database at path.

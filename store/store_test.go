@@ -353,7 +353,7 @@ func TestSchemaVersions(t *testing.T) {
 		t.Fatalf("migrations ran: %v", ran)
 	}
 	db.bolt.View(func(tx *bolt.Tx) error {
-		if v := string(tx.Bucket(bMeta).Get([]byte("schema"))); v != "1" {
+		if v := string(tx.Bucket(bMeta).Get([]byte("schema"))); v != strconv.Itoa(SchemaVersion) {
 			t.Fatalf("schema after migration = %s", v)
 		}
 		return nil

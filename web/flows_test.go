@@ -541,7 +541,7 @@ func TestPurgePage(t *testing.T) {
 	e.clock.add(40 * 24 * time.Hour)
 	c = e.login("adam") // the old session expired with the clock
 	body := c.body(c.get("/purge"))
-	mustContain(t, body, `id="purge-plan"`, "html/103")
+	mustContain(t, body, `id="purge-plan"`, "html/103", "and redact 1 audit entry.")
 	// Not confirmed: nothing happens.
 	c.body(c.post("/purge", url.Values{}))
 	if _, err := e.db.Post("html", "103"); err != nil {
@@ -563,6 +563,10 @@ func TestPurgePage(t *testing.T) {
 		t.Errorf("purge tombstones by %v", tomb)
 	}
 	mustNotContain(t, c.body(c.get("/queue?state=all")), "html/103")
+	// The dismissal is still in the audit log, without the post or reason.
+	body = c.body(c.get("/audit?action=review"))
+	mustContain(t, body, "Chain verified", `<em class="redacted">redacted</em>`, `reason=<em class="redacted">redacted</em>`, "decision=dismiss")
+	mustNotContain(t, body, "not a breach", "html/103")
 }
 
 // TestQueuePatch checks that the reviewer's own decisions update the queue

@@ -43,9 +43,21 @@ func (a *app) purgeCmd() *cobra.Command {
   - the per-candidate checkpoints of finished sweeps older than --older-than.
 
 A payload that any remaining post or recheck uses is kept. Sweep summaries
-(counts only) and the audit log stay. The purge writes a tombstone to the
-audit log with what it deleted (counts and referral ids, not content).
+(counts only) stay, and so does every audit log entry, but entries about
+deleted data lose their personal values: the subject (post, profile, handle
+or URL) and every detail but states, decisions, categories, force,
+authority, counts, referral ids and hashes. This covers reviews and recheck
+state changes of posts an earlier purge deleted too. The entries keep who
+did what and when, and the chain still verifies ('exposure audit verify').
+Entries written before sealing existed (schema 1) are redacted as well; the
+tombstone's digest then vouches for what is left of them.
+
+The purge writes a tombstone to the audit log with what it deleted (counts
+and referral ids, not content) and how many audit entries it redacted.
 --dry-run lists what would go and changes nothing.
+
+bbolt does not wipe the pages it frees, so deleted bytes can stay in the
+file until those pages are reused; see README "Retention and purge".
 
 Periods are a number and a unit, as in the config: y (365 days), mo (30
 days), w, d, h, combinable (1y6mo); at least a day.`,
@@ -91,6 +103,19 @@ days), w, d, h, combinable (1y6mo); at least a day.`,
 				verb, len(res.Profiles), len(res.Posts), len(res.Referrals), res.Reviews, res.Checks, res.Payloads, res.Checkpoints)
 			fmt.Fprintf(a.stdout, "  personal data cut-off %s, referral cut-off %s\n",
 				opt.Before.Format("2006-01-02"), opt.ReferralBefore.Format("2006-01-02"))
+			if res.AuditRedacted > 0 {
+				verb := "Redacted"
+				if dryRun {
+					verb = "Would redact"
+				}
+				fmt.Fprintf(a.stdout, "  %s the personal values of %d audit entr%s about deleted data (%d written before entries were sealed)\n",
+					verb, res.AuditRedacted, plural(res.AuditRedacted, "y", "ies"), res.AuditLegacy)
+			}
+			if len(res.AuditBroken) > 0 {
+				fmt.Fprintf(a.stdout, "  WARNING: %d audit entr%s about deleted data fail their own hash and %s left as evidence (first %d); run 'exposure audit verify'\n",
+					len(res.AuditBroken), plural(len(res.AuditBroken), "y", "ies"), plural(len(res.AuditBroken), "is", "are"), res.AuditBroken[0])
+				a.log.Warn().Int("entries", len(res.AuditBroken)).Uint64("first", res.AuditBroken[0]).Msg("audit entries about purged data fail verification; not redacted")
+			}
 			for _, l := range []struct {
 				kind  string
 				items []store.PurgeItem
@@ -114,4 +139,12 @@ days), w, d, h, combinable (1y6mo); at least a day.`,
 	f.StringVar(&operator, "operator", "", "who runs the purge, for the audit log (default $EXPOSURE_OPERATOR or the login name)")
 	f.StringVar(&format, "format", "text", "text or json")
 	return cmd
+}
+
+// plural picks the ending for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
