@@ -69,6 +69,7 @@ type entry struct {
 	slang   bool // a bare word that is never a title before a name ("Bobby Moore")
 	caps    bool // written in capitals in the rules ("PC"): bare only in capitals
 	emoji   bool // an emoji role: weak, and nothing when it follows another phrase
+	work    bool // police work that names a role standing as an item ("Blackpool response."), else a police word
 	mod     modKind
 	dir     uint8
 	weight  int8
@@ -162,6 +163,7 @@ type builder struct {
 	modReason  [nMods]string
 	codes      map[string]bool
 	search     []string
+	spell      map[string]string // a misspelling and the word it stands for
 }
 
 func newBuilder() *builder {
@@ -172,6 +174,7 @@ func newBuilder() *builder {
 		keys:     map[string]keyDef{},
 		official: map[string]int32{},
 		codes:    map[string]bool{},
+		spell:    map[string]string{},
 	}
 }
 
@@ -217,6 +220,11 @@ func phraseKey(s string) (string, []string) {
 // error naming both places, except a modifier listed both before and after.
 func (b *builder) phrase(file string, p posString, e entry) error {
 	words, hasNum := phraseWords(p.s)
+	for _, w := range words {
+		if c, ok := b.spell[w]; ok {
+			return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q: %q is listed under spellings as a misspelling of %q; write %q", p.s, w, c, c)}
+		}
+	}
 	if len(words) == 0 {
 		return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q has no words", p.s)}
 	}

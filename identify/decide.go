@@ -8,6 +8,7 @@ import (
 // facts are what the units of one profile say, before any decision.
 type facts struct {
 	context     bool // a police word the owner uses of themselves
+	workContext bool // police work the owner names ("response"), a police word for other roles
 	abroadTerm  bool // a police word from abroad
 	selfForce   bool // names a force as theirs
 	anyRole     bool // a role in any state
@@ -95,6 +96,11 @@ func (w *work) facts() facts {
 			f.anyRole, f.police = true, true
 			if u.state == stSelf && e.strong {
 				f.strongRole = true
+			}
+			// Police work is a police word for other roles too:
+			// "Skipper. Response.".
+			if u.state == stSelf && e.work {
+				f.workContext = true
 			}
 		case kPlace, kWeakPlace:
 			if !d.forces[e.force].Abroad {
@@ -259,7 +265,11 @@ func (w *work) weakAliasOK(i int, f *facts) bool {
 // ("Ex-GMP PC").
 func (w *work) validRole(i int, e *entry, f *facts) bool {
 	u := &w.units[i]
-	if e.strong || f.selfForce || f.context || f.strongRole || (u.state != stSelf && f.anyForce) {
+	// "Roads Policing Unit", "CID office": police work naming a team.
+	if e.work && !w.workAlone(i) {
+		return false
+	}
+	if e.strong || f.selfForce || f.context || f.workContext && !e.work || f.strongRole || (u.state != stSelf && f.anyForce) {
 		return true
 	}
 	first := &w.toks[u.t0]
@@ -316,6 +326,19 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		}
 	}
 	return false
+}
+
+// workAlone reports whether police work at unit i is not the first part
+// of a team's name ("Roads Policing Unit", "Response Team", "CID office").
+func (w *work) workAlone(i int) bool {
+	units := w.units
+	if i+1 >= len(units) || units[i+1].field != units[i].field || units[i+1].flags&(fHard|fSoft) != 0 {
+		return true
+	}
+	if e := w.entry(&units[i+1]); e != nil {
+		return e.kind != kCorporate
+	}
+	return w.word(&units[i+1])&(wUnit|wQualifier) == 0
 }
 
 // capitals reports whether every word of unit u is in capitals.
@@ -825,7 +848,7 @@ func (w *work) corporate(p Profile) bool {
 	for i := range w.units {
 		u := &w.units[i]
 		if u.field == fieldBio && u.state == stSelf {
-			if e := w.entry(u); e != nil && e.kind == kRole && !(u.t0 > 0 && w.toks[u.t0-1].id == d.idThe && d.idThe >= 0 &&
+			if e := w.entry(u); e != nil && e.kind == kRole && !e.work && !(u.t0 > 0 && w.toks[u.t0-1].id == d.idThe && d.idThe >= 0 &&
 				w.toks[u.t0-1].field == u.field && u.flags&(fHard|fSoft) == 0) {
 				personal++
 				break
@@ -870,6 +893,19 @@ func (w *work) composed(field uint8) bool {
 			named = true
 		case kContext:
 			police = true
+		case kRole:
+			// "NWP Roads Policing": police work names a team.
+			if e.work {
+				police = true
+				continue
+			}
+			if w.teamWords(u) {
+				named = true
+				continue
+			}
+			if wf&wQualifier == 0 {
+				return false
+			}
 		case kPlace, kWeakPlace:
 			place = true
 		case kAmbiguous, kCorporate:

@@ -557,3 +557,38 @@ func TestOutsideWriterClasses7(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestOutsideWriterClasses8 holds the classes test8.jsonl's misses showed,
+// and older misses of test7, in wording of our own.
+func TestOutsideWriterClasses8(t *testing.T) {
+	d := mustLoad(t)
+	former := func(role Role) want { return want{false, Former, "", role, ReasonFormer} }
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// Misspelt words read as the words they stand for, in any phrase.
+		{"misspelt police staff", Profile{Bio: "Polcie staff at Kent Police, payroll team"}, serving("Kent Police", Staff)},
+		{"misspelt pcso", Profile{Bio: "Police comunity suport officer, Norwich"}, serving("Norfolk Constabulary", PCSO)},
+		{"misspelt constabulary", Profile{Bio: "PC with Durham Constabluary"}, serving("Durham Constabulary", Officer)},
+		{"misspelt word alone claims nothing", Profile{Bio: "Polise? Never met them."}, notPolice("")},
+		// Police work standing as the owner's item names the role.
+		{"town then response", Profile{Bio: "Preston response. Nights, mostly."}, serving("Lancashire Constabulary", Officer)},
+		{"response in a town", Profile{Bio: "Response in Wolverhampton. Coffee first."}, serving("West Midlands Police", Officer)},
+		{"force then response", Profile{Bio: "WMP response, Dudley."}, serving("West Midlands Police", Officer)},
+		{"roads policing and a town", Profile{Bio: "Roads policing. Penrith. Bikes."}, serving("Cumbria Constabulary", Officer)},
+		{"town cid", Profile{Bio: "Hull CID. Black coffee, long days."}, serving("Humberside Police", Officer)},
+		{"incident response is not police", Profile{Bio: "Incident response manager at a bank. Ex-army."}, notPolice("")},
+		{"roads policing unit account", Profile{Name: "Kent Roads Policing", Handle: "KentRPU", Bio: "The Roads Policing Unit of Kent Police. Not monitored 24/7."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"cid office in a game", Profile{Bio: "Writing a game set in a 1980s CID office. Not a cop."}, notPolice("")},
+		{"afo alone", Profile{Bio: "AFO. Range days and paperwork."}, serving("unknown", Officer)},
+		// Old Bill is an officer, now or before.
+		{"ex old bill", Profile{Bio: "Ex Old Bill, now driving taxis"}, former(Officer)},
+		{"old bill retired", Profile{Bio: "Old Bill (retired). Allotment king."}, former(Officer)},
+		{"the old bill is the police", Profile{Bio: "Called the Old Bill on my neighbours once. Landscaper."}, notPolice("")},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}
