@@ -70,6 +70,7 @@ type entry struct {
 	caps    bool // written in capitals in the rules ("PC"): bare only in capitals
 	emoji   bool // an emoji role: weak, and nothing when it follows another phrase
 	work    bool // police work that names a role standing as an item ("Blackpool response."), else a police word
+	group   bool // a police word for a group of people ("officers"): never the owner's former role
 	mod     modKind
 	dir     uint8
 	weight  int8

@@ -162,7 +162,9 @@ func (w *work) facts() facts {
 			}
 			switch u.state {
 			case stSelf:
-				if f.selfRole < 0 || w.saysMore(e, w.entry(&units[f.selfRole])) {
+				// "Started as a PCSO, now a DC": the role held now.
+				if f.selfRole < 0 || u.current && !units[f.selfRole].current ||
+					u.current == units[f.selfRole].current && w.saysMore(e, w.entry(&units[f.selfRole])) {
 					f.selfRole = i
 				}
 				if u.current {
@@ -174,7 +176,7 @@ func (w *work) facts() facts {
 				}
 			}
 		case kAlias, kHandle, kWeakAlias, kContext:
-			if u.state == stFormer && f.formerForce < 0 && (e.kind != kWeakAlias || w.weakAliasOK(i, &f)) {
+			if u.state == stFormer && f.formerForce < 0 && !e.group && (e.kind != kWeakAlias || w.weakAliasOK(i, &f)) {
 				f.formerForce = i
 			}
 		}

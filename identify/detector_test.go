@@ -587,6 +587,40 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"ex old bill", Profile{Bio: "Ex Old Bill, now driving taxis"}, former(Officer)},
 		{"old bill retired", Profile{Bio: "Old Bill (retired). Allotment king."}, former(Officer)},
 		{"the old bill is the police", Profile{Bio: "Called the Old Bill on my neighbours once. Landscaper."}, notPolice("")},
+		// Slang and job titles for staff and specials.
+		{"civvie in the job", Profile{Bio: "Civvie in the job 15 years. Payroll queries, tea. Wiltshire."}, serving("Wiltshire Police", Staff)},
+		{"hobby bobby", Profile{Bio: "Hobby bobby at weekends, electrician in the week. Notts."}, serving("Nottinghamshire Police", Special)},
+		{"victim care", Profile{Bio: "Victim care officer, Suffolk Constabulary."}, serving("Suffolk Constabulary", Staff)},
+		{"retired scene examiner", Profile{Bio: "Retired crime scene examiner, Lincoln. Birdwatcher."}, former(Staff)},
+		{"boat bobby", Profile{Bio: "Boat bobby on the Thames. Met marine unit."}, serving("Metropolitan Police Service", Officer)},
+		{"boat trips are not a service", Profile{Handle: "tresco_bobby", Bio: "One of three officers on Tresco. Boat trips and bike patrols.", Location: "Isles of Scilly"}, serving("Devon and Cornwall Police", Officer)},
+		{"gaelic officer", Profile{Bio: "Oifigear, Poileas Alba, Portree."}, want{false, Serving, "", Officer, ReasonNotInRules}},
+		// Back in another role after retiring: the role held now wins.
+		{"back as staff", Profile{Bio: "Retired DS, back as a civvy investigator with Essex Police."}, serving("Essex Police", Staff)},
+		{"came back as staff", Profile{Bio: "Ex-PC. Came back as police staff, Hampshire control room."}, serving("Hampshire and Isle of Wight Constabulary", Staff)},
+		{"now staff", Profile{Bio: "Retired DC, now police staff in Leeds."}, serving("West Yorkshire Police", Staff)},
+		{"back from holiday is not a role", Profile{Bio: "Retired DC. Back from Spain as a tanned pensioner."}, former(Officer)},
+		// Officers as a group are other people.
+		{"ex-officers on a firm's team", Profile{Bio: "Employment law firm. Ex-officers among our advisers."}, notPolice("")},
+		{"founded by ex-officers", Profile{Bio: "Investigations consultancy founded by ex-Kent Police detectives."}, notPolice("")},
+		{"a former officer who founded a firm", Profile{Bio: "Ex-Kent Police DS. Founded my own investigations firm."}, former(Officer)},
+		// Animals, story-book characters and jokes with a rank or "police".
+		{"shop cat with a rank", Profile{Name: "Sergeant Tiddles", Bio: "Resident cat at the corner shop. Naps on the newspapers.", Location: "Keswick"}, notPolice("")},
+		{"story-book constable", Profile{Name: "PC Plod", Bio: "Keeping Toytown tidy since 1949."}, notPolice("")},
+		{"joke police", Profile{Name: "Grammar Police", Bio: "Your/you're, there/their. 👮 Arrests made daily."}, notPolice("")},
+		{"an officer who corrects grammar", Profile{Bio: "Sergeant, Kent Police. Part-time grammar police."}, serving("Kent Police", Officer)},
+		{"no actual police", Profile{Name: "Inspector Chaos", Bio: "Inspector of nothing. No actual police involved."}, notPolice("")},
+		{"a real officer who is not a comedian", Profile{Bio: "PC in Hull. Not actually funny."}, serving("Humberside Police", Officer)},
+		// Businesses, oversight bodies and applicants.
+		{"cakes by a bobby", Profile{Name: "Bobby's Bakery", Bio: "Cupcakes by Bobby. Birthdays and weddings. Rotherham."}, notPolice("")},
+		{"themed venue", Profile{Handle: "copper_cells_bar", Bio: "Police-themed cocktail bar in Leeds. Book the cells!"}, notPolice("")},
+		{"police oversight", Profile{Bio: "Lead investigator, IOPC. Views my own.", Location: "Wigan"}, notPolice("")},
+		{"police ombudsman", Profile{Bio: "Investigator with the Police Ombudsman. Belfast."}, notPolice("")},
+		{"a real investigator", Profile{Bio: "Investigator, Greater Manchester Police. Wigan."}, serving("Greater Manchester Police", Officer)},
+		{"interview coming", Profile{Bio: "Special constable interview on Friday, fingers crossed! Leeds"}, notPolice("aspiring")},
+		{"starting as", Profile{Bio: "Starting as a PCSO with Avon and Somerset in January!"}, notPolice("aspiring")},
+		{"started as is past", Profile{Bio: "Started as a PCSO, now a DC in Bristol."}, serving("Avon and Somerset Constabulary", Officer)},
+		{"our local police", Profile{Bio: "We love our local bobbies! Village hall committee, Hexham."}, notPolice("")},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)

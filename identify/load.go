@@ -370,7 +370,7 @@ var roleNames = map[string]Role{"officer": Officer, "special": Special, "pcso": 
 func (b *builder) identity(root *yaml.Node) error {
 	const file = IdentityFile
 	return fields(file, root, []string{"roles", "context", "serving", "current", "modifiers", "former",
-		"corporate", "personal", "durations", "rank_titles", "lookalikes", "abroad", "discovery", "spellings"}, func(k string, v *yaml.Node) error {
+		"corporate", "personal", "durations", "rank_titles", "lookalikes", "abroad", "discovery", "spellings", "groups"}, func(k string, v *yaml.Node) error {
 		switch k {
 		case "roles":
 			return fields(file, v, []string{"officer", "special", "pcso", "staff", "unknown"}, func(role string, rv *yaml.Node) error {
@@ -382,6 +382,8 @@ func (b *builder) identity(root *yaml.Node) error {
 			})
 		case "context":
 			return b.list(file, v, entry{kind: kContext})
+		case "groups":
+			return b.list(file, v, entry{kind: kContext, group: true})
 		case "serving":
 			return b.list(file, v, entry{kind: kServing})
 		case "current":
