@@ -2,6 +2,7 @@ package identify
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -275,6 +276,10 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		return true
 	}
 	first := &w.toks[u.t0]
+	// "PC... that's Practice Coordinator": capitals spelled out as other words.
+	if e.caps && w.spelledOut(i) {
+		return false
+	}
 	if e.bare && !f.sense && (!f.senseBefore || u.current) && (!e.caps || w.capitals(u)) && w.bareOK(i, f) {
 		return true
 	}
@@ -341,6 +346,90 @@ func (w *work) workAlone(i int) bool {
 		return e.kind != kCorporate
 	}
 	return w.word(&units[i+1])&(wUnit|wQualifier) == 0
+}
+
+// spelledOut reports whether a rank in capitals is an abbreviation the
+// profile spells out as other words: "PC (Practice Coordinator)", "PC...
+// that's Practice Coordinator", "Phil Clarke (PC)". The words must say so:
+// "PC Phil Clarke" is a rank and a name.
+func (w *work) spelledOut(i int) bool {
+	u := &w.units[i]
+	if u.t1-u.t0 != 1 {
+		return false
+	}
+	rt := &w.toks[u.t0]
+	text := w.texts[u.field]
+	abbr := text[rt.start:rt.end]
+	if len(abbr) < 2 || len(abbr) > 4 {
+		return false
+	}
+	for t := int(u.t1); t < len(w.toks) && t <= int(u.t1)+4 && w.toks[t].field == u.field; t++ {
+		if !w.initials(t, abbr) {
+			continue
+		}
+		gap := text[rt.end:w.toks[t].start]
+		if strings.ContainsAny(gap, "(=") {
+			return true
+		}
+		var b [24]byte
+		n := 0
+		for k := 0; k < len(gap) && n < len(b); k++ {
+			if c := gap[k] | 0x20; c >= 'a' && c <= 'z' {
+				b[n] = c
+				n++
+			}
+		}
+		switch string(b[:n]) {
+		case "thats", "thatis", "ie", "aka", "asin", "standsfor", "meaning", "whichis", "shortfor":
+			return true
+		}
+		return false
+	}
+	if t := int(u.t0) - len(abbr); t >= 0 && w.toks[t].field == u.field && w.initials(t, abbr) {
+		return strings.Contains(text[w.toks[u.t0-1].end:rt.start], "(")
+	}
+	return false
+}
+
+// initials reports whether the words from token t on start with the
+// letters of abbr, one each, capitalised, with nothing between them, and
+// are no phrase of the rules ("Police Constable" is what PC means).
+func (w *work) initials(t int, abbr string) bool {
+	if t+len(abbr) > len(w.toks) {
+		return false
+	}
+	field := w.toks[t].field
+	for k := 0; k < len(abbr); k++ {
+		tk := &w.toks[t+k]
+		if tk.field != field || w.policeWord(t+k) || tk.flags&fTitle == 0 ||
+			k > 0 && tk.flags&(fHard|fSoft) != 0 || tk.end-tk.start < 2 {
+			return false
+		}
+		if c := w.texts[field][tk.start] | 0x20; c != abbr[k]|0x20 {
+			return false
+		}
+	}
+	return true
+}
+
+// policeWord reports whether token t is in a role, police word or force
+// name of the rules.
+func (w *work) policeWord(t int) bool {
+	units := w.units
+	k := sort.Search(len(units), func(k int) bool { return int(units[k].t1) > t })
+	if k == len(units) {
+		return false
+	}
+	switch e := w.entry(&units[k]); {
+	case e == nil:
+		return false
+	default:
+		switch e.kind {
+		case kRole, kContext, kAlias, kWeakAlias, kHandle:
+			return true
+		}
+	}
+	return false
 }
 
 // capitals reports whether every word of unit u is in capitals.

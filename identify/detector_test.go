@@ -621,6 +621,12 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"starting as", Profile{Bio: "Starting as a PCSO with Avon and Somerset in January!"}, notPolice("aspiring")},
 		{"started as is past", Profile{Bio: "Started as a PCSO, now a DC in Bristol."}, serving("Avon and Somerset Constabulary", Officer)},
 		{"our local police", Profile{Bio: "We love our local bobbies! Village hall committee, Hexham."}, notPolice("")},
+		// A rank in capitals spelled out as other words is not the rank.
+		{"abbreviation explained", Profile{Bio: "DS, that's Data Scientist, at a Leeds start-up."}, notPolice("")},
+		{"abbreviation in brackets", Profile{Bio: "PC (Parish Clerk) for three villages.", Location: "Lincoln"}, notPolice("")},
+		{"initials in brackets", Profile{Bio: "Paul Carter (PC to my mates). Plastering, Hull."}, notPolice("")},
+		{"rank and a name with the same initials", Profile{Bio: "PC Paul Cole. Response, Hull."}, serving("Humberside Police", Officer)},
+		{"rank spelled out as itself", Profile{Bio: "PC (Police Constable), Hull."}, serving("Humberside Police", Officer)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
