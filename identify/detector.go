@@ -737,6 +737,13 @@ func (w *work) modify() {
 			if w.d.classes[e.class].names {
 				w.nameOf(ui)
 			}
+			// "bobby_fan", "Copper supporter": a fan's one word right
+			// after a role is of that role.
+			if u := &w.units[ui]; w.d.classes[e.class].keepsRanks && u.t1-u.t0 == 1 && ui > 0 && u.flags&(fHard|fSoft) == 0 {
+				if p := &w.units[ui-1]; p.field == u.field && p.e >= 0 && w.d.entries[p.e].kind == kRole {
+					w.setState(ui-1, stOther, ui)
+				}
+			}
 		case kCurrent, kServing:
 			w.markCurrent(ui)
 		}

@@ -621,6 +621,10 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"starting as", Profile{Bio: "Starting as a PCSO with Avon and Somerset in January!"}, notPolice("aspiring")},
 		{"started as is past", Profile{Bio: "Started as a PCSO, now a DC in Bristol."}, serving("Avon and Somerset Constabulary", Officer)},
 		{"our local police", Profile{Bio: "We love our local bobbies! Village hall committee, Hexham."}, notPolice("")},
+		// A fan's word right after a role is about the role.
+		{"role then fan in a handle", Profile{Handle: "bobby_fan_89", Bio: "Gardening, grandkids and the Archers. Kent."}, notPolice("")},
+		{"ex role then fan in a handle", Profile{Handle: "old_ex_copper_fan", Bio: "Collector of police whistles. Norwich."}, notPolice("")},
+		{"officer who is a fan of a club", Profile{Handle: "pc_tigers_fan", Bio: "PC in Hull. Tigers fan."}, serving("Humberside Police", Officer)},
 		// A rank in capitals spelled out as other words is not the rank.
 		{"abbreviation explained", Profile{Bio: "DS, that's Data Scientist, at a Leeds start-up."}, notPolice("")},
 		{"abbreviation in brackets", Profile{Bio: "PC (Parish Clerk) for three villages.", Location: "Lincoln"}, notPolice("")},
