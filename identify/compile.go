@@ -62,26 +62,27 @@ const (
 
 // entry is one compiled phrase.
 type entry struct {
-	kind    kind
-	role    Role
-	strong  bool
-	bare    bool // a bare rank: counts standing alone as a self-description
-	slang   bool // a bare word that is never a title before a name ("Bobby Moore")
-	caps    bool // written in capitals in the rules ("PC"): bare only in capitals
-	emoji   bool // an emoji role: weak, and nothing when it follows another phrase
-	work    bool // police work that names a role standing as an item ("Blackpool response."), else a police word
-	group   bool // a police word for a group of people ("officers"): never the owner's former role
-	mod     modKind
-	dir     uint8
-	weight  int8
-	class   int16
-	force   int32
-	caseReq uint8
-	police  bool   // a former or corporate phrase with a police word ("30 years in the police")
-	weak    string // spelling of a weak alias or place, for its case
-	text    string // as written in the rules
-	file    string
-	line    int
+	kind     kind
+	role     Role
+	strong   bool
+	bare     bool // a bare rank: counts standing alone as a self-description
+	slang    bool // a bare word that is never a title before a name ("Bobby Moore")
+	caps     bool // written in capitals in the rules ("PC"): bare only in capitals
+	emoji    bool // an emoji role: weak, and nothing when it follows another phrase
+	work     bool // police work that names a role standing as an item ("Blackpool response."), else a police word
+	group    bool // a police word for a group of people ("officers"): never the owner's former role
+	outright bool // a weak word naming the kind of role outright ("staff"), over a weak word of another
+	mod      modKind
+	dir      uint8
+	weight   int8
+	class    int16
+	force    int32
+	caseReq  uint8
+	police   bool   // a former or corporate phrase with a police word ("30 years in the police")
+	weak     string // spelling of a weak alias or place, for its case
+	text     string // as written in the rules
+	file     string
+	line     int
 }
 
 func (e *entry) describe(d *Detector) string {
@@ -371,6 +372,8 @@ func (b *builder) finish(version string) *Detector {
 		idAt:      -1,
 		idWith:    -1,
 		idTo:      -1,
+		idAnd:     -1,
+		idOr:      -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
@@ -392,6 +395,12 @@ func (b *builder) finish(version string) *Detector {
 	}
 	if id, ok := b.vocab["to"]; ok {
 		d.idTo = id
+	}
+	if id, ok := b.vocab["and"]; ok {
+		d.idAnd = id
+	}
+	if id, ok := b.vocab["or"]; ok {
+		d.idOr = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

@@ -203,7 +203,7 @@ func (w *work) saysMore(e, cur *entry) bool {
 	// Staff say so to set a weak word straight: "investigator (police
 	// staff)" is staff.
 	return e.role != Unknown && (cur.role == Unknown || cur.emoji && !e.emoji ||
-		e.role == Staff && e.strong && !cur.strong)
+		e.role == Staff && (e.strong || e.outright) && !cur.strong && !cur.outright)
 }
 
 // movedTo reports whether unit i follows a "now" in its sentence that
@@ -271,6 +271,18 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	// "Roads Policing Unit", "CID office": police work naming a team.
 	if e.work && !w.workAlone(i) {
 		return false
+	}
+	// "Investigator (staff)", but "officers and staff", "door staff".
+	if e.outright {
+		if i == 0 || w.units[i-1].field != u.field || u.flags&fHard != 0 {
+			return false
+		}
+		switch pe := w.entry(&w.units[i-1]); {
+		case pe == nil:
+			return false
+		case pe.kind != kRole && pe.kind != kAlias && pe.kind != kWeakAlias && pe.kind != kHandle:
+			return false
+		}
 	}
 	if e.strong || f.selfForce || f.context || f.workContext && !e.work || f.strongRole || (u.state != stSelf && f.anyForce) {
 		return true

@@ -29,6 +29,8 @@ type Detector struct {
 	idAt      int32 // "at", or -1
 	idWith    int32 // "with", or -1
 	idTo      int32 // "to", or -1
+	idAnd     int32 // "and" (also "&"), or -1
+	idOr      int32 // "or", or -1
 
 	pool sync.Pool
 }
@@ -512,6 +514,47 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 	return
 }
 
+// listBefore carries a clients word written after a list of roles to all
+// of them: "Officer, PCSO, staff and special vacancies".
+func (w *work) listBefore(ui int) {
+	units := w.units
+	role := func(k int) bool {
+		e := w.entry(&units[k])
+		return e != nil && e.kind == kRole
+	}
+	k := ui - 1
+	if k < 0 || units[k].field != units[ui].field || units[ui].flags&(fHard|fSoft) != 0 || !role(k) {
+		return
+	}
+	for {
+		// The item of role k starts after its articles ("a PCSO").
+		s := k
+		for s > 0 && units[s].flags&(fHard|fSoft) == 0 && units[s-1].field == units[k].field &&
+			units[s-1].e < 0 && w.word(&units[s-1])&wSkip != 0 {
+			s--
+		}
+		if units[s].flags&fHard != 0 || s == 0 || units[s-1].field != units[k].field {
+			return
+		}
+		p := s - 1
+		if units[s].flags&fSoft == 0 {
+			// "staff and special": a joining word before the item.
+			if units[p].e >= 0 || units[p].t1-units[p].t0 != 1 || units[p].flags&fHard != 0 || p == 0 {
+				return
+			}
+			if id := w.toks[units[p].t0].id; id < 0 || id != w.d.idAnd && id != w.d.idOr {
+				return
+			}
+			p--
+		}
+		if units[p].field != units[k].field || !role(p) {
+			return
+		}
+		w.setState(p, stOther, ui)
+		k = p
+	}
+}
+
 // clients reports whether unit ui is a clients modifier ("recruiting",
 // "training").
 func (w *work) clients(ui int) bool {
@@ -723,6 +766,9 @@ func (w *work) modify() {
 			}
 			if !attached && !consumed && (e.dir&dirAfter != 0 || e.dir&dirPossessive != 0 && w.units[ui].flags&fPoss != 0) {
 				attached = w.backward(ui, st)
+				if attached && e.mod == mClients {
+					w.listBefore(ui)
+				}
 			}
 			// "Nurse turned police officer": a former word written after
 			// something that is not police looks forward to what is now.

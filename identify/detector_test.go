@@ -625,6 +625,15 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"role then fan in a handle", Profile{Handle: "bobby_fan_89", Bio: "Gardening, grandkids and the Archers. Kent."}, notPolice("")},
 		{"ex role then fan in a handle", Profile{Handle: "old_ex_copper_fan", Bio: "Collector of police whistles. Norwich."}, notPolice("")},
 		{"officer who is a fan of a club", Profile{Handle: "pc_tigers_fan", Bio: "PC in Hull. Tigers fan."}, serving("Humberside Police", Officer)},
+		// "Staff" after a role or force says the kind; elsewhere a group.
+		{"staff in brackets", Profile{Bio: "Investigator (staff), Thames Valley Police."}, serving("Thames Valley Police", Staff)},
+		{"force staff", Profile{Bio: "Kent Police staff. Dog mum."}, serving("Kent Police", Staff)},
+		{"officers and staff", Profile{Bio: "Listening ear for officers and staff in Kent. Volunteer.", Location: "Maidstone"}, notPolice("")},
+		{"door staff", Profile{Bio: "Training for door staff and police. Accredited.", Location: "Leeds"}, notPolice("")},
+		// A jobs word after a list of roles is about all of them.
+		{"vacancies after a list", Profile{Name: "Essex Police Careers", Bio: "Call handler, PCSO and detective vacancies across Essex Police. Apply today."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"agency list", Profile{Bio: "Recruitment agency: analyst, investigator or call handler vacancies in Kent."}, notPolice("")},
+		{"recruitment team sergeant", Profile{Bio: "Sergeant, recruitment team, Kent Police."}, serving("Kent Police", Officer)},
 		// A rank in capitals spelled out as other words is not the rank.
 		{"abbreviation explained", Profile{Bio: "DS, that's Data Scientist, at a Leeds start-up."}, notPolice("")},
 		{"abbreviation in brackets", Profile{Bio: "PC (Parish Clerk) for three villages.", Location: "Lincoln"}, notPolice("")},

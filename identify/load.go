@@ -374,10 +374,10 @@ func (b *builder) identity(root *yaml.Node) error {
 		switch k {
 		case "roles":
 			return fields(file, v, []string{"officer", "special", "pcso", "staff", "unknown"}, func(role string, rv *yaml.Node) error {
-				return fields(file, rv, []string{"strong", "bare", "slang", "work", "weak", "emoji"}, func(str string, pv *yaml.Node) error {
+				return fields(file, rv, []string{"strong", "bare", "slang", "work", "weak", "outright", "emoji"}, func(str string, pv *yaml.Node) error {
 					return b.list(file, pv, entry{kind: kRole, role: roleNames[role], strong: str == "strong",
 						bare: str == "bare" || str == "slang" || str == "work", slang: str == "slang", emoji: str == "emoji",
-						work: str == "work"})
+						work: str == "work", outright: str == "outright"})
 				})
 			})
 		case "context":
