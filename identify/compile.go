@@ -374,6 +374,7 @@ func (b *builder) finish(version string) *Detector {
 		idTo:      -1,
 		idAnd:     -1,
 		idOr:      -1,
+		idMyself:  -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
@@ -401,6 +402,9 @@ func (b *builder) finish(version string) *Detector {
 	}
 	if id, ok := b.vocab["or"]; ok {
 		d.idOr = id
+	}
+	if id, ok := b.vocab["myself"]; ok {
+		d.idMyself = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

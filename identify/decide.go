@@ -272,6 +272,10 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	if e.work && !w.workAlone(i) {
 		return false
 	}
+	// "Police wife and a PC myself".
+	if w.myself(u) && u.state == stSelf {
+		return true
+	}
 	// "Investigator (staff)", but "officers and staff", "door staff".
 	if e.outright {
 		if i == 0 || w.units[i-1].field != u.field || u.flags&fHard != 0 {

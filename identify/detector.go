@@ -31,6 +31,7 @@ type Detector struct {
 	idTo      int32 // "to", or -1
 	idAnd     int32 // "and" (also "&"), or -1
 	idOr      int32 // "or", or -1
+	idMyself  int32 // "myself", or -1
 
 	pool sync.Pool
 }
@@ -475,6 +476,7 @@ func subject(k kind) bool {
 // after it was some other word ("retired teacher"), so it is spent.
 func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 	units := w.units
+	joined := false
 	for k := ui + 1; k < len(units) && k <= ui+6; k++ {
 		v := &units[k]
 		if v.field != units[ui].field || v.flags&(fHard|fSoft) != 0 {
@@ -483,12 +485,28 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 		e := w.entry(v)
 		if e == nil {
 			f := w.word(v)
+			// "Dad of a PCSO and a special", but "Wife of a PC and I'm
+			// a PCSO", "Husband of a DC and proud special constable".
+			if joined {
+				if id := w.toks[v.t0].id; v.t1-v.t0 != 1 || id < 0 || id != w.d.idA && id != w.d.idAn {
+					return
+				}
+				joined = false
+				continue
+			}
 			// "Recruiting detectives and police staff": the people a
 			// business serves come in lists.
 			if f&wSkip != 0 || attached && st == stOther && f&wStop != 0 && w.clients(ui) {
 				continue
 			}
+			if attached && st == stOther && w.family(ui) && w.joins(v) {
+				joined = true
+				continue
+			}
 			consumed = !attached && f&wStop == 0
+			return
+		}
+		if joined {
 			return
 		}
 		switch {
@@ -553,6 +571,29 @@ func (w *work) listBefore(ui int) {
 		w.setState(p, stOther, ui)
 		k = p
 	}
+}
+
+// family reports whether unit ui is a family modifier.
+func (w *work) family(ui int) bool {
+	e := w.entry(&w.units[ui])
+	return e != nil && e.kind == kMod && e.mod == mFamily
+}
+
+// joins reports whether unit v is "and" or "or".
+func (w *work) joins(v *unit) bool {
+	if v.e >= 0 || v.t1-v.t0 != 1 {
+		return false
+	}
+	id := w.toks[v.t0].id
+	return id >= 0 && (id == w.d.idAnd || id == w.d.idOr)
+}
+
+// myself reports whether role unit u is followed by "myself": "Police
+// wife and a PC myself" is the owner's.
+func (w *work) myself(u *unit) bool {
+	t := int(u.t1)
+	return t < len(w.toks) && w.toks[t].field == u.field && w.toks[t].flags&fHard == 0 &&
+		w.toks[t].id >= 0 && w.toks[t].id == w.d.idMyself
 }
 
 // clients reports whether unit ui is a clients modifier ("recruiting",
@@ -797,6 +838,11 @@ func (w *work) modify() {
 	w.ranges()
 	w.movedOn()
 	w.questions()
+	for ui := range w.units {
+		if u := &w.units[ui]; u.e >= 0 && w.d.entries[u.e].kind == kRole && u.state == stOther && w.myself(u) {
+			u.state, u.by = stSelf, -1
+		}
+	}
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.
 	//

@@ -634,6 +634,12 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"vacancies after a list", Profile{Name: "Essex Police Careers", Bio: "Call handler, PCSO and detective vacancies across Essex Police. Apply today."}, want{false, Corporate, "", Unknown, "corporate"}},
 		{"agency list", Profile{Bio: "Recruitment agency: analyst, investigator or call handler vacancies in Kent."}, notPolice("")},
 		{"recruitment team sergeant", Profile{Bio: "Sergeant, recruitment team, Kent Police."}, serving("Kent Police", Officer)},
+		// A relative's list of roles, and a role the owner has "myself".
+		{"relatives' roles listed", Profile{Bio: "Mum of a PC and a DC. Retired nurse. Leeds."}, notPolice("")},
+		{"relative and own role", Profile{Bio: "Wife of a sergeant and I'm a PCSO, Leeds."}, serving("West Yorkshire Police", PCSO)},
+		{"relative and own role, no article", Profile{Bio: "Husband of a DC and proud special constable. Derby."}, serving("Derbyshire Constabulary", Special)},
+		{"a PC myself", Profile{Bio: "Police wife & a PC myself. Bolton."}, serving("Greater Manchester Police", Officer)},
+		{"married to one and one myself", Profile{Bio: "Married to a copper and a copper myself"}, serving("unknown", Officer)},
 		// A rank in capitals spelled out as other words is not the rank.
 		{"abbreviation explained", Profile{Bio: "DS, that's Data Scientist, at a Leeds start-up."}, notPolice("")},
 		{"abbreviation in brackets", Profile{Bio: "PC (Parish Clerk) for three villages.", Location: "Lincoln"}, notPolice("")},
