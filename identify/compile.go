@@ -72,6 +72,7 @@ type entry struct {
 	work     bool // police work that names a role standing as an item ("Blackpool response."), else a police word
 	group    bool // a police word for a group of people ("officers"): never the owner's former role
 	outright bool // a weak word naming the kind of role outright ("staff"), over a weak word of another
+	length   bool // a serving phrase that is a length of service ("28 years in"): former people say it too
 	mod      modKind
 	dir      uint8
 	weight   int8
@@ -337,9 +338,16 @@ func (b *builder) finish(version string) *Detector {
 		b.wordFlags[b.wordID(c)] |= wCode
 	}
 	// A former or corporate phrase that has a police word in it is about
-	// policing.
+	// policing; a serving phrase with "years" in it is a length of service.
 	for key, kd := range b.keys {
 		e := &b.entries[kd.entry]
+		if e.kind == kServing && !kd.joined {
+			for _, w := range strings.Fields(key) {
+				if id, ok := b.vocab[w]; ok && b.wordFlags[id]&wDuration != 0 {
+					e.length = true
+				}
+			}
+		}
 		if kd.joined || (e.kind != kFormer && e.kind != kCorporate) {
 			continue
 		}

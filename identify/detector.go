@@ -832,7 +832,11 @@ func (w *work) modify() {
 				}
 			}
 		case kCurrent, kServing:
-			w.markCurrent(ui)
+			// "Retired police staff, 28 years in Warwickshire Police
+			// admin": a length of service is said after leaving too.
+			if !e.length {
+				w.markCurrent(ui)
+			}
 		}
 	}
 	w.ranges()

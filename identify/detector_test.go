@@ -600,6 +600,9 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"came back as staff", Profile{Bio: "Ex-PC. Came back as police staff, Hampshire control room."}, serving("Hampshire and Isle of Wight Constabulary", Staff)},
 		{"now staff", Profile{Bio: "Retired DC, now police staff in Leeds."}, serving("West Yorkshire Police", Staff)},
 		{"back from holiday is not a role", Profile{Bio: "Retired DC. Back from Spain as a tanned pensioner."}, former(Officer)},
+		// A length of service is said after leaving too.
+		{"length of service after retiring", Profile{Bio: "Retired police staff - 30 years in Kent Police finance. Choir."}, former(Staff)},
+		{"length of service while serving", Profile{Bio: "20 years in Kent Police, response sergeant."}, serving("Kent Police", Officer)},
 		// Officers as a group are other people.
 		{"ex-officers on a firm's team", Profile{Bio: "Employment law firm. Ex-officers among our advisers."}, notPolice("")},
 		{"founded by ex-officers", Profile{Bio: "Investigations consultancy founded by ex-Kent Police detectives."}, notPolice("")},
