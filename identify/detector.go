@@ -573,6 +573,41 @@ func (w *work) listBefore(ui int) {
 	}
 }
 
+// brackets: a bracket right after a relative's role says more about that
+// role: "Both my kids are in the job (one Met, one BTP)".
+func (w *work) brackets() {
+	units := w.units
+	for ui := range units {
+		u := &units[ui]
+		if u.state != stOther || u.by < 0 || u.e < 0 || w.d.entries[u.e].kind != kRole || !w.family(int(u.by)) {
+			continue
+		}
+		k := ui + 1
+		if k >= len(units) || units[k].field != u.field || !strings.Contains(w.gap(units[k].t0), "(") {
+			continue
+		}
+		for ; k < len(units) && units[k].field == u.field; k++ {
+			if k > ui+1 && (units[k].flags&fHard != 0 || strings.Contains(w.gap(units[k].t0), ")")) {
+				break
+			}
+			if e := w.entry(&units[k]); e != nil && subject(e.kind) {
+				w.setState(k, stOther, int(u.by))
+			}
+		}
+	}
+}
+
+// gap returns the text between token t and the token before it in its
+// field.
+func (w *work) gap(t int32) string {
+	tk := &w.toks[t]
+	from := int32(0)
+	if t > 0 && w.toks[t-1].field == tk.field {
+		from = w.toks[t-1].end
+	}
+	return w.texts[tk.field][from:tk.start]
+}
+
 // family reports whether unit ui is a family modifier.
 func (w *work) family(ui int) bool {
 	e := w.entry(&w.units[ui])
@@ -847,6 +882,7 @@ func (w *work) modify() {
 			u.state, u.by = stSelf, -1
 		}
 	}
+	w.brackets()
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.
 	//

@@ -643,6 +643,10 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"relative and own role, no article", Profile{Bio: "Husband of a DC and proud special constable. Derby."}, serving("Derbyshire Constabulary", Special)},
 		{"a PC myself", Profile{Bio: "Police wife & a PC myself. Bolton."}, serving("Greater Manchester Police", Officer)},
 		{"married to one and one myself", Profile{Bio: "Married to a copper and a copper myself"}, serving("unknown", Officer)},
+		// A bracket right after a relative's role is about the relative.
+		{"relatives' forces in brackets", Profile{Bio: "My daughters are in the job (one BTP, one GMP). I just do the school run.", Handle: "copsmum_sue"}, notPolice("")},
+		{"relative's force in brackets", Profile{Bio: "Wife of a PC (Met). Nurse."}, notPolice("")},
+		{"own force in brackets, relative after", Profile{Bio: "DC (Kent Police). Married to a PC."}, serving("Kent Police", Officer)},
 		// A rank in capitals spelled out as other words is not the rank.
 		{"abbreviation explained", Profile{Bio: "DS, that's Data Scientist, at a Leeds start-up."}, notPolice("")},
 		{"abbreviation in brackets", Profile{Bio: "PC (Parish Clerk) for three villages.", Location: "Lincoln"}, notPolice("")},
