@@ -146,7 +146,7 @@ func (w *work) facts() facts {
 					f.nowForce = i
 				}
 			}
-		case e.kind == kMod && e.mod == mFormer && !u.used && f.formerProf < 0 && !w.aboutOthers(i):
+		case e.kind == kMod && e.mod == mFormer && !u.used && f.formerProf < 0 && !w.aboutOthers(i) && w.handleEx(i):
 			f.formerProf = i
 		}
 	}
@@ -219,6 +219,22 @@ func (w *work) movedTo(i int) bool {
 		}
 	}
 	return false
+}
+
+// handleEx: a former word left over at the end of a handle
+// ("served_then_left") is about the owner, unless it follows what the
+// owner is now: the coach of "interview_coach_ex".
+func (w *work) handleEx(i int) bool {
+	units := w.units
+	if units[i].field != fieldHandle {
+		return true
+	}
+	for k := i - 1; k >= 0 && units[k].field == fieldHandle; k-- {
+		if e := w.entry(&units[k]); e != nil && e.kind == kLookalike {
+			return false
+		}
+	}
+	return true
 }
 
 // aboutOthers reports whether the sentence around unit i is about someone

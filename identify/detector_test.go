@@ -603,6 +603,9 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		// A length of service is said after leaving too.
 		{"length of service after retiring", Profile{Bio: "Retired police staff - 30 years in Kent Police finance. Choir."}, former(Staff)},
 		{"length of service while serving", Profile{Bio: "20 years in Kent Police, response sergeant."}, serving("Kent Police", Officer)},
+		// A former word left at the end of a handle.
+		{"coach's handle ends in ex", Profile{Handle: "fitness_coach_ex", Bio: "Ex-PE teacher. I coach people for the police fitness test."}, notPolice("")},
+		{"handle ends in left", Profile{Handle: "served_and_left", Bio: "Served 12 yrs with Kent Police. Garden now."}, former(Unknown)},
 		// Officers as a group are other people.
 		{"ex-officers on a firm's team", Profile{Bio: "Employment law firm. Ex-officers among our advisers."}, notPolice("")},
 		{"founded by ex-officers", Profile{Bio: "Investigations consultancy founded by ex-Kent Police detectives."}, notPolice("")},
