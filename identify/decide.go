@@ -94,6 +94,11 @@ func (w *work) facts() facts {
 				}
 			}
 		case kRole:
+			// "army_sgt_major": a rank a look-alike gives another sense
+			// says nothing about the police.
+			if u.state == stOther && u.by >= 0 && w.entry(&units[u.by]).kind == kLookalike && !d.classes[w.entry(&units[u.by]).class].keepsRanks {
+				continue
+			}
 			f.anyRole, f.police = true, true
 			if u.state == stSelf && e.strong {
 				f.strongRole = true

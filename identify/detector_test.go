@@ -606,6 +606,9 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		// A former word left at the end of a handle.
 		{"coach's handle ends in ex", Profile{Handle: "fitness_coach_ex", Bio: "Ex-PE teacher. I coach people for the police fitness test."}, notPolice("")},
 		{"handle ends in left", Profile{Handle: "served_and_left", Bio: "Served 12 yrs with Kent Police. Garden now."}, former(Unknown)},
+		// Years served in another service.
+		{"forces rank with years served", Profile{Handle: "raf_sgt_retd", Bio: "Flight sergeant, 22 years served. Now a driving instructor."}, notPolice("")},
+		{"police rank with years served", Profile{Bio: "Custody sergeant, 22 years served. Now a driving instructor."}, former(Officer)},
 		// Officers as a group are other people.
 		{"ex-officers on a firm's team", Profile{Bio: "Employment law firm. Ex-officers among our advisers."}, notPolice("")},
 		{"founded by ex-officers", Profile{Bio: "Investigations consultancy founded by ex-Kent Police detectives."}, notPolice("")},
