@@ -138,6 +138,7 @@ const (
 	wDuration  // "years": with "now ..." after a role, the role is over
 	wPlaceTail // after a club's name, shows it is the place: "Leicester City centre"
 	wRankTitle // before a bare rank, part of a police job title: "Neighbourhood Sgt"
+	wOfficial  // ends "official <force> account" as it ends a strong corporate phrase "official account"
 )
 
 // numWord stands for any number in a phrase; wildNum is its edge label.
@@ -341,6 +342,10 @@ func (b *builder) finish(version string) *Detector {
 	// policing; a serving phrase with "years" in it is a length of service.
 	for key, kd := range b.keys {
 		e := &b.entries[kd.entry]
+		// "Official account" also reads "Official Met account".
+		if ws := strings.Fields(key); e.kind == kCorporate && e.weight >= 3 && !kd.joined && len(ws) == 2 && ws[0] == "official" {
+			b.wordFlags[b.wordID(ws[1])] |= wOfficial
+		}
 		if e.kind == kServing && !kd.joined {
 			for _, w := range strings.Fields(key) {
 				if id, ok := b.vocab[w]; ok && b.wordFlags[id]&wDuration != 0 {
@@ -360,29 +365,30 @@ func (b *builder) finish(version string) *Detector {
 		}
 	}
 	d := &Detector{
-		version:   version,
-		vocab:     b.vocab,
-		wordFlags: b.wordFlags,
-		edges:     map[uint64]int32{},
-		term:      b.term,
-		entries:   b.entries,
-		forces:    b.forceList,
-		official:  b.official,
-		classes:   b.classes,
-		modReason: b.modReason,
-		search:    b.search,
-		byName:    map[string]int32{},
-		rootNum:   -1,
-		idA:       -1,
-		idAn:      -1,
-		idNow:     -1,
-		idThe:     -1,
-		idAt:      -1,
-		idWith:    -1,
-		idTo:      -1,
-		idAnd:     -1,
-		idOr:      -1,
-		idMyself:  -1,
+		version:    version,
+		vocab:      b.vocab,
+		wordFlags:  b.wordFlags,
+		edges:      map[uint64]int32{},
+		term:       b.term,
+		entries:    b.entries,
+		forces:     b.forceList,
+		official:   b.official,
+		classes:    b.classes,
+		modReason:  b.modReason,
+		search:     b.search,
+		byName:     map[string]int32{},
+		rootNum:    -1,
+		idA:        -1,
+		idAn:       -1,
+		idNow:      -1,
+		idThe:      -1,
+		idAt:       -1,
+		idWith:     -1,
+		idTo:       -1,
+		idAnd:      -1,
+		idOr:       -1,
+		idMyself:   -1,
+		idOfficial: -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
@@ -413,6 +419,9 @@ func (b *builder) finish(version string) *Detector {
 	}
 	if id, ok := b.vocab["myself"]; ok {
 		d.idMyself = id
+	}
+	if id, ok := b.vocab["official"]; ok {
+		d.idOfficial = id
 	}
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

@@ -951,6 +951,12 @@ func (w *work) corporate(p Profile) bool {
 		if e != nil && (e.kind == kAlias || e.kind == kHandle) && u.state == stSelf {
 			named = true
 		}
+		// "Official Met account": a strong phrase with the force inside.
+		if e != nil && (e.kind == kAlias || e.kind == kHandle || e.kind == kWeakAlias) && u.state == stSelf && w.officialAround(i) {
+			score += 3
+			official, named = true, true
+			w.ev = append(w.ev, int32(i))
+		}
 		for t := u.t0; t < u.t1; t++ {
 			if id := w.toks[t].id; id >= 0 && d.wordFlags[id]&wPersonal != 0 && u.field == fieldBio {
 				personal = max(personal, 2)
@@ -991,6 +997,19 @@ func (w *work) corporate(p Profile) bool {
 	}
 	w.ev = w.ev[:at]
 	return false
+}
+
+// officialAround reports whether force unit i stands between "official"
+// and the word that ends a strong corporate phrase with it ("account"),
+// an "official" no other corporate phrase has counted ("the official").
+func (w *work) officialAround(i int) bool {
+	u := &w.units[i]
+	if i == 0 || w.units[i-1].e >= 0 || int(u.t1) >= len(w.toks) || w.d.idOfficial < 0 {
+		return false
+	}
+	prev, next := &w.toks[u.t0-1], &w.toks[u.t1]
+	return prev.field == u.field && next.field == u.field && prev.id == w.d.idOfficial &&
+		w.toks[u.t0].flags&fHard == 0 && next.flags&fHard == 0 && next.id >= 0 && w.d.wordFlags[next.id]&wOfficial != 0
 }
 
 // composed reports whether a handle or display name is made only of a

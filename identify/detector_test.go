@@ -609,6 +609,9 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		// Years served in another service.
 		{"forces rank with years served", Profile{Handle: "raf_sgt_retd", Bio: "Flight sergeant, 22 years served. Now a driving instructor."}, notPolice("")},
 		{"police rank with years served", Profile{Bio: "Custody sergeant, 22 years served. Now a driving instructor."}, former(Officer)},
+		// An official account that names its force inside the phrase.
+		{"official force account", Profile{Name: "GMP Events", Bio: "Planning the big days in Manchester. Official GMP account."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"officer pointing to the official account", Profile{Name: "Dan", Bio: "PC, Kent Police. Follow the official Kent Police account for appeals."}, serving("Kent Police", Officer)},
 		// Officers as a group are other people.
 		{"ex-officers on a firm's team", Profile{Bio: "Employment law firm. Ex-officers among our advisers."}, notPolice("")},
 		{"founded by ex-officers", Profile{Bio: "Investigations consultancy founded by ex-Kent Police detectives."}, notPolice("")},
