@@ -542,7 +542,8 @@ func (w *work) itemHead(i int) bool {
 	if prev.e >= 0 {
 		return true
 	}
-	return w.word(prev)&(wSkip|wStop|wPersonal|wRankTitle) != 0 || w.toks[prev.t0].flags&fNum != 0
+	// "30 yrs CID": a length of service before the rank.
+	return w.word(prev)&(wSkip|wStop|wPersonal|wRankTitle|wDuration) != 0 || w.toks[prev.t0].flags&fNum != 0
 }
 
 // itemStart reports whether unit i starts a sentence or list item, after
@@ -559,7 +560,8 @@ func (w *work) itemStart(i int) bool {
 			if e.kind == kLookalike || e.kind == kMod || e.kind == kRole || e.kind == kNotPlace {
 				return false
 			}
-		} else if w.word(prev)&(wSkip|wRankTitle) == 0 {
+		} else if w.word(prev)&(wSkip|wRankTitle|wDuration) == 0 && w.toks[prev.t0].flags&fNum == 0 {
+			// "30 yrs CID": a length of service may come first.
 			return false
 		}
 	}

@@ -582,6 +582,10 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"incident response is not police", Profile{Bio: "Incident response manager at a bank. Ex-army."}, notPolice("")},
 		{"roads policing unit account", Profile{Name: "Kent Roads Policing", Handle: "KentRPU", Bio: "The Roads Policing Unit of Kent Police. Not monitored 24/7."}, want{false, Corporate, "", Unknown, "corporate"}},
 		{"cid office in a game", Profile{Bio: "Writing a game set in a 1980s CID office. Not a cop."}, notPolice("")},
+		{"rpu and a county", Profile{Bio: "RPU Wilts. Bikes, not cakes."}, serving("Wiltshire Police", Officer)},
+		{"rpu account", Profile{Name: "Cheshire RPU", Bio: "The Roads Policing Unit. Tweets by team members."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"years then cid, retired", Profile{Bio: "25 yrs CID, retired 2018. Grandad."}, former(Officer)},
+		{"years as a nurse, retired", Profile{Bio: "30 yrs a nurse, retired 2018. Grandad."}, notPolice("")},
 		{"afo alone", Profile{Bio: "AFO. Range days and paperwork."}, serving("unknown", Officer)},
 		// Old Bill is an officer, now or before.
 		{"ex old bill", Profile{Bio: "Ex Old Bill, now driving taxis"}, former(Officer)},
