@@ -423,6 +423,9 @@ func (b *builder) finish(version string) *Detector {
 	if id, ok := b.vocab["official"]; ok {
 		d.idOfficial = id
 	}
+	// "PC by day": words no phrase needs, so added here.
+	d.idBy, d.idDay = b.wordID("by"), b.wordID("day")
+	d.wordFlags = b.wordFlags
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {
 		d.rootNext[i] = -1

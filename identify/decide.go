@@ -293,8 +293,8 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	if e.work && !w.workAlone(i) {
 		return false
 	}
-	// "Police wife and a PC myself".
-	if w.myself(u) && u.state == stSelf {
+	// "Police wife and a PC myself"; "PC by day, PC gamer by night".
+	if u.state == stSelf && (w.myself(u) || w.byDay(u)) {
 		return true
 	}
 	// "Investigator (staff)", but "officers and staff", "door staff".
@@ -383,6 +383,18 @@ func (w *work) workAlone(i int) bool {
 		return e.kind != kCorporate
 	}
 	return w.word(&units[i+1])&(wUnit|wQualifier) == 0
+}
+
+// byDay reports whether role unit u is followed by "by day": the owner's
+// day job, whatever they are by night.
+func (w *work) byDay(u *unit) bool {
+	t := int(u.t1)
+	if t+1 >= len(w.toks) {
+		return false
+	}
+	a, b := &w.toks[t], &w.toks[t+1]
+	return a.field == u.field && b.field == u.field && a.flags&fHard == 0 && b.flags&(fHard|fSoft) == 0 &&
+		a.id == w.d.idBy && b.id == w.d.idDay
 }
 
 // spelledOut reports whether a rank in capitals is an abbreviation the

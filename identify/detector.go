@@ -9,30 +9,31 @@ import (
 // Detector decides who is in scope. Build it with Load; it is immutable and
 // safe for concurrent use.
 type Detector struct {
-	version    string
-	vocab      map[string]int32
-	wordFlags  []uint16
-	rootNext   []int32
-	rootNum    int32
-	edges      map[uint64]int32
-	term       []int32
-	entries    []entry
-	forces     []ForceInfo
-	official   map[string]int32
-	classes    []class
-	modReason  [nMods]string
-	search     []string
-	byName     map[string]int32
-	idA, idAn  int32 // the articles "a" and "an", or -1
-	idNow      int32 // "now", or -1
-	idThe      int32 // "the", or -1
-	idAt       int32 // "at", or -1
-	idWith     int32 // "with", or -1
-	idTo       int32 // "to", or -1
-	idAnd      int32 // "and" (also "&"), or -1
-	idOr       int32 // "or", or -1
-	idMyself   int32 // "myself", or -1
-	idOfficial int32 // "official", or -1
+	version     string
+	vocab       map[string]int32
+	wordFlags   []uint16
+	rootNext    []int32
+	rootNum     int32
+	edges       map[uint64]int32
+	term        []int32
+	entries     []entry
+	forces      []ForceInfo
+	official    map[string]int32
+	classes     []class
+	modReason   [nMods]string
+	search      []string
+	byName      map[string]int32
+	idA, idAn   int32 // the articles "a" and "an", or -1
+	idNow       int32 // "now", or -1
+	idThe       int32 // "the", or -1
+	idAt        int32 // "at", or -1
+	idWith      int32 // "with", or -1
+	idTo        int32 // "to", or -1
+	idAnd       int32 // "and" (also "&"), or -1
+	idOr        int32 // "or", or -1
+	idMyself    int32 // "myself", or -1
+	idOfficial  int32 // "official", or -1
+	idBy, idDay int32 // "by" and "day"
 
 	pool sync.Pool
 }

@@ -656,6 +656,10 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"relative and own role, no article", Profile{Bio: "Husband of a DC and proud special constable. Derby."}, serving("Derbyshire Constabulary", Special)},
 		{"a PC myself", Profile{Bio: "Police wife & a PC myself. Bolton."}, serving("Greater Manchester Police", Officer)},
 		{"married to one and one myself", Profile{Bio: "Married to a copper and a copper myself"}, serving("unknown", Officer)},
+		// A day job, whatever the night holds.
+		{"rank by day", Profile{Bio: "DC by day, DC Comics nerd by night."}, serving("unknown", Officer)},
+		{"only a gamer", Profile{Bio: "PC gamer by night. Accountant by day."}, notPolice("")},
+		{"sergeant by day", Profile{Bio: "Sergeant by day, sourdough baker by night. Leeds."}, serving("West Yorkshire Police", Officer)},
 		// A bracket right after a relative's role is about the relative.
 		{"relatives' forces in brackets", Profile{Bio: "My daughters are in the job (one BTP, one GMP). I just do the school run.", Handle: "copsmum_sue"}, notPolice("")},
 		{"relative's force in brackets", Profile{Bio: "Wife of a PC (Met). Nurse."}, notPolice("")},
