@@ -212,7 +212,11 @@ func (w *work) run(norm []byte, kinds []uint8, offs []int32, end int32, brk uint
 	if id >= 0 || !splittable(kinds, offs) {
 		if id < 0 && w.field == fieldHandle && len(norm) >= 5 && len(norm) <= 40 && kinds[0] != kDigit {
 			w.memo = 0
-			if n := d.segment(w, norm, 0, 0); n > 1 {
+			n := d.segment(w, norm, 0, 0)
+			if n <= 1 {
+				n = d.nameThenForce(w, norm)
+			}
+			if n > 1 {
 				at := 0
 				for i := range n {
 					l := int(w.segBuf[i])
@@ -333,6 +337,42 @@ func (d *Detector) segment(w *work, norm []byte, at, depth int) int {
 		w.memo |= 1 << uint(at)
 	}
 	return 0
+}
+
+// nameThenForce splits a handle that ends in a force's name after a name
+// the rules do not know, with known words before it: "sgtsmithgmp" is
+// [sgt][smith][gmp], "jonesbtp" [jones][btp]. It fills segBuf and returns
+// the number of words, or 0.
+func (d *Detector) nameThenForce(w *work, norm []byte) int {
+	for tl := min(len(norm)-3, 24); tl >= 3; tl-- {
+		id := d.lookup(norm[len(norm)-tl:])
+		if id < 0 || !d.forceWord(id) {
+			continue
+		}
+		name := norm[:len(norm)-tl]
+		// The longest run of known words before a name of three or more
+		// letters.
+		for hl := len(name) - 3; hl >= 2; hl-- {
+			w.memo = 0
+			if n := d.segment(w, name[:hl], 0, 0); n > 0 && n+2 <= len(w.segBuf) {
+				w.segBuf[n], w.segBuf[n+1] = int32(len(name)-hl), int32(tl)
+				return n + 2
+			}
+		}
+		w.segBuf[0], w.segBuf[1] = int32(len(name)), int32(tl)
+		return 2
+	}
+	return 0
+}
+
+// forceWord reports whether word id alone is a force's alias or handle.
+func (d *Detector) forceWord(id int32) bool {
+	n := d.rootNext[id]
+	if n < 0 || d.term[n] < 0 {
+		return false
+	}
+	k := d.entries[d.term[n]].kind
+	return k == kAlias || k == kHandle
 }
 
 // step follows one token down the phrase trie; a number may follow a #.

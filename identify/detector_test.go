@@ -656,6 +656,10 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"relative and own role, no article", Profile{Bio: "Husband of a DC and proud special constable. Derby."}, serving("Derbyshire Constabulary", Special)},
 		{"a PC myself", Profile{Bio: "Police wife & a PC myself. Bolton."}, serving("Greater Manchester Police", Officer)},
 		{"married to one and one myself", Profile{Bio: "Married to a copper and a copper myself"}, serving("unknown", Officer)},
+		// A force glued to the end of a handle after a name.
+		{"rank, name and force in a handle", Profile{Handle: "dcpatelwmp", Bio: "Detective. Tea, then more tea."}, serving("West Midlands Police", Officer)},
+		{"name and force in a handle", Profile{Handle: "okaforbtp", Bio: "PCSO on the trains. Views mine."}, serving("British Transport Police", PCSO)},
+		{"shop handle", Profile{Handle: "pcworldshop", Bio: "Laptops and printers. Hull."}, notPolice("")},
 		// A day job, whatever the night holds.
 		{"rank by day", Profile{Bio: "DC by day, DC Comics nerd by night."}, serving("unknown", Officer)},
 		{"only a gamer", Profile{Bio: "PC gamer by night. Accountant by day."}, notPolice("")},
