@@ -21,6 +21,7 @@ type facts struct {
 	selfRole    int  // the role they claim now, or -1
 	current     bool // a role of theirs marked "now"
 	nowForce    int  // a force of theirs after "now" ("ex-Met, now Sussex Police"), or -1
+	forceItem   int  // a force named as the bio's first item ("Port of Tilbury Police. Essex docks."), or -1
 	formerRole  int  // a role they held, or -1
 	formerClaim int  // a phrase that says former police on its own, or -1
 	formerProf  int  // a profile-wide former phrase or dangling modifier, or -1
@@ -54,7 +55,7 @@ func (d *Detector) decide(w *work, p Profile, lines *[]string) Result {
 }
 
 func (w *work) facts() facts {
-	f := facts{serving: -1, nowForce: -1, selfRole: -1, formerRole: -1, formerClaim: -1, formerProf: -1, formerForce: -1}
+	f := facts{serving: -1, nowForce: -1, forceItem: -1, selfRole: -1, formerRole: -1, formerClaim: -1, formerProf: -1, formerForce: -1}
 	units := w.units
 	d := w.d
 	for i := range units {
@@ -190,6 +191,7 @@ func (w *work) facts() facts {
 	if !f.police {
 		f.formerProf = -1
 	}
+	f.forceItem = w.forceItem()
 	// The bio says more than a handle: "DC in the Met" is not undone by a
 	// handle "met_dc_rtd_dad" that echoes a relative's retirement.
 	if f.selfRole >= 0 && units[f.selfRole].field == fieldBio && f.formerRole >= 0 && units[f.formerRole].field != fieldBio {
@@ -200,6 +202,47 @@ func (w *work) facts() facts {
 		f.formerProf = int(w.movedAt)
 	}
 	return f
+}
+
+// forceItem returns the force a bio names as its first item, standing
+// alone, as people name where they work ("Port of Tilbury Police. Essex
+// docks."), or -1. A profile with a look-alike or someone else's words in
+// it may name a force for other reasons.
+func (w *work) forceItem() int {
+	units := w.units
+	first := -1
+	for i := range units {
+		u := &units[i]
+		if u.e < 0 {
+			continue
+		}
+		if u.state != stSelf || w.d.entries[u.e].kind == kLookalike {
+			return -1
+		}
+		if first < 0 && u.field == fieldBio {
+			first = i
+		}
+	}
+	if first < 0 || units[first].flags&fHard == 0 || w.toks[units[first].t0].start != w.bioStart() {
+		return -1
+	}
+	if e := w.entry(&units[first]); e.kind != kAlias && e.kind != kHandle {
+		return -1
+	}
+	if k := first + 1; k < len(units) && units[k].field == fieldBio && units[k].flags&(fHard|fSoft) == 0 {
+		return -1
+	}
+	return first
+}
+
+// bioStart returns the offset of the bio's first word.
+func (w *work) bioStart() int32 {
+	for t := range w.toks {
+		if w.toks[t].field == fieldBio {
+			return w.toks[t].start
+		}
+	}
+	return -1
 }
 
 // saysMore reports whether role e says more than role cur: a role in words
@@ -450,11 +493,10 @@ func (w *work) initials(t int, abbr string) bool {
 	field := w.toks[t].field
 	for k := 0; k < len(abbr); k++ {
 		tk := &w.toks[t+k]
-		if tk.field != field || w.policeWord(t+k) || tk.flags&fTitle == 0 ||
-			k > 0 && tk.flags&(fHard|fSoft) != 0 || tk.end-tk.start < 2 {
+		if tk.field != field || tk.flags&fTitle == 0 || k > 0 && tk.flags&(fHard|fSoft) != 0 || tk.end-tk.start < 2 {
 			return false
 		}
-		if c := w.texts[field][tk.start] | 0x20; c != abbr[k]|0x20 {
+		if c := w.texts[field][tk.start] | 0x20; c != abbr[k]|0x20 || w.policeWord(t+k) {
 			return false
 		}
 	}
@@ -635,7 +677,7 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		return no(Corporate, ReasonCorporate)
 	}
 
-	claim := f.selfRole >= 0 || (f.selfForce && f.serving >= 0) || f.nowForce >= 0
+	claim := f.selfRole >= 0 || (f.selfForce && f.serving >= 0) || f.nowForce >= 0 || f.forceItem >= 0
 	strongFormer := f.formerRole >= 0 || f.formerClaim >= 0 || f.formerProf >= 0
 	switch {
 	case claim && (f.current || f.nowForce >= 0 || !strongFormer):
@@ -646,6 +688,8 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 			w.ev = append(w.ev, int32(f.selfRole))
 		case f.serving >= 0:
 			w.ev = append(w.ev, int32(f.serving))
+		case f.forceItem >= 0:
+			w.ev = append(w.ev, int32(f.forceItem))
 		default:
 			w.ev = append(w.ev, int32(f.nowForce))
 		}

@@ -660,6 +660,11 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"rank, name and force in a handle", Profile{Handle: "dcpatelwmp", Bio: "Detective. Tea, then more tea."}, serving("West Midlands Police", Officer)},
 		{"name and force in a handle", Profile{Handle: "okaforbtp", Bio: "PCSO on the trains. Views mine."}, serving("British Transport Police", PCSO)},
 		{"shop handle", Profile{Handle: "pcworldshop", Bio: "Laptops and printers. Hull."}, notPolice("")},
+		// A force named as the bio's first item is where the owner works.
+		{"body outside the rules first", Profile{Name: "Gav", Bio: "Ministry of Defence Police. Faslane. Kettle always on."}, want{false, Serving, "", Unknown, ReasonNotInRules}},
+		{"force first", Profile{Name: "Rhian", Bio: "Dyfed-Powys Police. Carmarthen. Sheepdogs and hills."}, serving("Dyfed-Powys Police", Unknown)},
+		{"force in a sentence", Profile{Bio: "Kent Police found my stolen bike! Thank you!"}, notPolice("")},
+		{"force first, then a fan", Profile{Bio: "Kent Police. Big fan of their dog unit."}, notPolice("")},
 		// A day job, whatever the night holds.
 		{"rank by day", Profile{Bio: "DC by day, DC Comics nerd by night."}, serving("unknown", Officer)},
 		{"only a gamer", Profile{Bio: "PC gamer by night. Accountant by day."}, notPolice("")},
