@@ -332,8 +332,9 @@ func (w *work) weakAliasOK(i int, f *facts) bool {
 // ("Ex-GMP PC").
 func (w *work) validRole(i int, e *entry, f *facts) bool {
 	u := &w.units[i]
-	// "Roads Policing Unit", "CID office": police work naming a team.
-	if e.work && !w.workAlone(i) {
+	// "Roads Policing Unit", "CID office": police work naming a team;
+	// "incident response": another trade's work.
+	if e.work && (!w.workAlone(i) || !w.itemHead(i)) {
 		return false
 	}
 	// "Police wife and a PC myself"; "PC by day, PC gamer by night".

@@ -580,6 +580,7 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"roads policing and a town", Profile{Bio: "Roads policing. Penrith. Bikes."}, serving("Cumbria Constabulary", Officer)},
 		{"town cid", Profile{Bio: "Hull CID. Black coffee, long days."}, serving("Humberside Police", Officer)},
 		{"incident response is not police", Profile{Bio: "Incident response manager at a bank. Ex-army."}, notPolice("")},
+		{"incident response in a town", Profile{Bio: "Incident response in Leeds for a bank."}, notPolice("")},
 		{"roads policing unit account", Profile{Name: "Kent Roads Policing", Handle: "KentRPU", Bio: "The Roads Policing Unit of Kent Police. Not monitored 24/7."}, want{false, Corporate, "", Unknown, "corporate"}},
 		{"cid office in a game", Profile{Bio: "Writing a game set in a 1980s CID office. Not a cop."}, notPolice("")},
 		{"rpu and a county", Profile{Bio: "RPU Wilts. Bikes, not cakes."}, serving("Wiltshire Police", Officer)},
