@@ -341,7 +341,8 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	if u.state == stSelf && (w.myself(u) || w.byDay(u)) {
 		return true
 	}
-	// "Investigator (staff)", but "officers and staff", "door staff".
+	// "Investigator (staff)", "Kent Police staff.", but "officers and
+	// staff", "door staff", "thanks to Kent Police staff".
 	if e.outright {
 		if i == 0 || w.units[i-1].field != u.field || u.flags&fHard != 0 {
 			return false
@@ -349,7 +350,8 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		switch pe := w.entry(&w.units[i-1]); {
 		case pe == nil:
 			return false
-		case pe.kind != kRole && pe.kind != kAlias && pe.kind != kWeakAlias && pe.kind != kHandle:
+		case pe.kind == kRole:
+		case pe.kind != kAlias && pe.kind != kWeakAlias && pe.kind != kHandle || u.flags&fSoft != 0 || !w.itemStart(i-1):
 			return false
 		}
 	}
@@ -416,17 +418,20 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	return false
 }
 
-// workAlone reports whether police work at unit i is not the first part
-// of a team's name ("Roads Policing Unit", "Response Team", "CID office").
+// workAlone reports whether police work at unit i ends its item or is
+// placed ("Response in Stoke", "CID, Leeds"), not the first part of a
+// team's name ("Roads Policing Unit", "CID office") or of a sentence
+// ("response was quick").
 func (w *work) workAlone(i int) bool {
 	units := w.units
 	if i+1 >= len(units) || units[i+1].field != units[i].field || units[i+1].flags&(fHard|fSoft) != 0 {
 		return true
 	}
 	if e := w.entry(&units[i+1]); e != nil {
-		return e.kind != kCorporate
+		return e.kind != kCorporate && e.kind != kLookalike && e.kind != kMod
 	}
-	return w.word(&units[i+1])&(wUnit|wQualifier) == 0
+	id := w.toks[units[i+1].t0].id
+	return units[i+1].t1-units[i+1].t0 == 1 && id >= 0 && (id == w.d.idIn || id == w.d.idAt || id == w.d.idWith || id == w.d.idFor || id == w.d.idOn)
 }
 
 // byDay reports whether role unit u is followed by "by day": the owner's

@@ -34,6 +34,8 @@ type Detector struct {
 	idMyself    int32 // "myself", or -1
 	idOfficial  int32 // "official", or -1
 	idBy, idDay int32 // "by" and "day"
+	idIn, idFor int32 // "in" and "for"
+	idOn        int32 // "on"
 
 	pool sync.Pool
 }

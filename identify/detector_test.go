@@ -581,6 +581,8 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"town cid", Profile{Bio: "Hull CID. Black coffee, long days."}, serving("Humberside Police", Officer)},
 		{"incident response is not police", Profile{Bio: "Incident response manager at a bank. Ex-army."}, notPolice("")},
 		{"incident response in a town", Profile{Bio: "Incident response in Leeds for a bank."}, notPolice("")},
+		{"a response to a call", Profile{Bio: "Called 999 once, response was quick. Leeds."}, notPolice("")},
+		{"response times", Profile{Bio: "Response times matter. Emergency plumber, Leeds."}, notPolice("")},
 		{"roads policing unit account", Profile{Name: "Kent Roads Policing", Handle: "KentRPU", Bio: "The Roads Policing Unit of Kent Police. Not monitored 24/7."}, want{false, Corporate, "", Unknown, "corporate"}},
 		{"cid office in a game", Profile{Bio: "Writing a game set in a 1980s CID office. Not a cop."}, notPolice("")},
 		{"rpu and a county", Profile{Bio: "RPU Wilts. Bikes, not cakes."}, serving("Wiltshire Police", Officer)},
@@ -645,6 +647,7 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		// "Staff" after a role or force says the kind; elsewhere a group.
 		{"staff in brackets", Profile{Bio: "Investigator (staff), Thames Valley Police."}, serving("Thames Valley Police", Staff)},
 		{"force staff", Profile{Bio: "Kent Police staff. Dog mum."}, serving("Kent Police", Staff)},
+		{"thanks to force staff", Profile{Bio: "Huge thanks to Kent Police staff who found my dog!"}, notPolice("")},
 		{"officers and staff", Profile{Bio: "Listening ear for officers and staff in Kent. Volunteer.", Location: "Maidstone"}, notPolice("")},
 		{"door staff", Profile{Bio: "Training for door staff and police. Accredited.", Location: "Leeds"}, notPolice("")},
 		// A jobs word after a list of roles is about all of them.
