@@ -216,7 +216,7 @@ func (w *work) forceItem() int {
 		if u.e < 0 {
 			continue
 		}
-		if u.state != stSelf || w.d.entries[u.e].kind == kLookalike {
+		if e := &w.d.entries[u.e]; u.state != stSelf || e.kind == kLookalike || e.kind == kMod && e.mod == mFamily {
 			return -1
 		}
 		if first < 0 && u.field == fieldBio {

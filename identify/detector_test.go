@@ -669,6 +669,8 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"force first", Profile{Name: "Rhian", Bio: "Dyfed-Powys Police. Carmarthen. Sheepdogs and hills."}, serving("Dyfed-Powys Police", Unknown)},
 		{"force in a sentence", Profile{Bio: "Kent Police found my stolen bike! Thank you!"}, notPolice("")},
 		{"force first, then a fan", Profile{Bio: "Kent Police. Big fan of their dog unit."}, notPolice("")},
+		{"force first, then a relative", Profile{Bio: "Kent Police. Proud mum."}, notPolice("")},
+		{"an officer with a pet", Profile{Bio: "Sergeant. Cat dad. Meow."}, serving("unknown", Officer)},
 		// A day job, whatever the night holds.
 		{"rank by day", Profile{Bio: "DC by day, DC Comics nerd by night."}, serving("unknown", Officer)},
 		{"only a gamer", Profile{Bio: "PC gamer by night. Accountant by day."}, notPolice("")},
