@@ -631,6 +631,7 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		{"no actual police", Profile{Name: "Inspector Chaos", Bio: "Inspector of nothing. No actual police involved."}, notPolice("")},
 		{"a real officer who is not a comedian", Profile{Bio: "PC in Hull. Not actually funny."}, serving("Humberside Police", Officer)},
 		// Businesses, oversight bodies and applicants.
+		{"an officer who bakes", Profile{Bio: "Sergeant. Bakes a mean sourdough. Cake maker for the nick."}, serving("unknown", Officer)},
 		{"cakes by a bobby", Profile{Name: "Bobby's Bakery", Bio: "Cupcakes by Bobby. Birthdays and weddings. Rotherham."}, notPolice("")},
 		{"themed venue", Profile{Handle: "copper_cells_bar", Bio: "Police-themed cocktail bar in Leeds. Book the cells!"}, notPolice("")},
 		{"police oversight", Profile{Bio: "Lead investigator, IOPC. Views my own.", Location: "Wigan"}, notPolice("")},
