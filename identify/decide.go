@@ -191,7 +191,6 @@ func (w *work) facts() facts {
 	if !f.police {
 		f.formerProf = -1
 	}
-	f.forceItem = w.forceItem()
 	// The bio says more than a handle: "DC in the Met" is not undone by a
 	// handle "met_dc_rtd_dad" that echoes a relative's retirement.
 	if f.selfRole >= 0 && units[f.selfRole].field == fieldBio && f.formerRole >= 0 && units[f.formerRole].field != fieldBio {
@@ -683,7 +682,11 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		return no(Corporate, ReasonCorporate)
 	}
 
-	claim := f.selfRole >= 0 || (f.selfForce && f.serving >= 0) || f.nowForce >= 0 || f.forceItem >= 0
+	claim := f.selfRole >= 0 || (f.selfForce && f.serving >= 0) || f.nowForce >= 0
+	if !claim && f.selfForce {
+		f.forceItem = w.forceItem()
+		claim = f.forceItem >= 0
+	}
 	strongFormer := f.formerRole >= 0 || f.formerClaim >= 0 || f.formerProf >= 0
 	switch {
 	case claim && (f.current || f.nowForce >= 0 || !strongFormer):

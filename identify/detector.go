@@ -856,6 +856,7 @@ var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOth
 // modify applies every modifier and look-alike to what it reaches.
 func (w *work) modify() {
 	relatives := false
+	relative := false // a family word reached someone's role
 	for ui := range w.units {
 		u := &w.units[ui]
 		if u.e < 0 {
@@ -895,6 +896,7 @@ func (w *work) modify() {
 			if !attached && st == stFormer && e.dir&dirAfter != 0 {
 				w.markCurrent(ui)
 			}
+			relative = relative || attached && e.mod == mFamily
 			// A word that only follows what it changes, finding nothing
 			// there, was about something else: it is spent.
 			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0
@@ -926,7 +928,9 @@ func (w *work) modify() {
 			u.state, u.by = stSelf, -1
 		}
 	}
-	w.brackets()
+	if relative {
+		w.brackets()
+	}
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.
 	//
