@@ -62,24 +62,28 @@ const (
 
 // entry is one compiled phrase.
 type entry struct {
-	kind    kind
-	role    Role
-	strong  bool
-	bare    bool // a bare rank: counts standing alone as a self-description
-	slang   bool // a bare word that is never a title before a name ("Bobby Moore")
-	caps    bool // written in capitals in the rules ("PC"): bare only in capitals
-	emoji   bool // an emoji role: weak, and nothing when it follows another phrase
-	mod     modKind
-	dir     uint8
-	weight  int8
-	class   int16
-	force   int32
-	caseReq uint8
-	police  bool   // a former or corporate phrase with a police word ("30 years in the police")
-	weak    string // spelling of a weak alias or place, for its case
-	text    string // as written in the rules
-	file    string
-	line    int
+	kind     kind
+	role     Role
+	strong   bool
+	bare     bool // a bare rank: counts standing alone as a self-description
+	slang    bool // a bare word that is never a title before a name ("Bobby Moore")
+	caps     bool // written in capitals in the rules ("PC"): bare only in capitals
+	emoji    bool // an emoji role: weak, and nothing when it follows another phrase
+	work     bool // police work that names a role standing as an item ("Blackpool response."), else a police word
+	group    bool // a police word for a group of people ("officers"): never the owner's former role
+	outright bool // a weak word naming the kind of role outright ("staff"), over a weak word of another
+	length   bool // a serving phrase that is a length of service ("28 years in"): former people say it too
+	mod      modKind
+	dir      uint8
+	weight   int8
+	class    int16
+	force    int32
+	caseReq  uint8
+	police   bool   // a former or corporate phrase with a police word ("30 years in the police")
+	weak     string // spelling of a weak alias or place, for its case
+	text     string // as written in the rules
+	file     string
+	line     int
 }
 
 func (e *entry) describe(d *Detector) string {
@@ -134,6 +138,7 @@ const (
 	wDuration  // "years": with "now ..." after a role, the role is over
 	wPlaceTail // after a club's name, shows it is the place: "Leicester City centre"
 	wRankTitle // before a bare rank, part of a police job title: "Neighbourhood Sgt"
+	wOfficial  // ends "official <force> account" as it ends a strong corporate phrase "official account"
 )
 
 // numWord stands for any number in a phrase; wildNum is its edge label.
@@ -162,6 +167,7 @@ type builder struct {
 	modReason  [nMods]string
 	codes      map[string]bool
 	search     []string
+	spell      map[string]string // a misspelling and the word it stands for
 }
 
 func newBuilder() *builder {
@@ -172,6 +178,7 @@ func newBuilder() *builder {
 		keys:     map[string]keyDef{},
 		official: map[string]int32{},
 		codes:    map[string]bool{},
+		spell:    map[string]string{},
 	}
 }
 
@@ -217,6 +224,11 @@ func phraseKey(s string) (string, []string) {
 // error naming both places, except a modifier listed both before and after.
 func (b *builder) phrase(file string, p posString, e entry) error {
 	words, hasNum := phraseWords(p.s)
+	for _, w := range words {
+		if c, ok := b.spell[w]; ok {
+			return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q: %q is listed under spellings as a misspelling of %q; write %q", p.s, w, c, c)}
+		}
+	}
 	if len(words) == 0 {
 		return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("%q has no words", p.s)}
 	}
@@ -327,9 +339,20 @@ func (b *builder) finish(version string) *Detector {
 		b.wordFlags[b.wordID(c)] |= wCode
 	}
 	// A former or corporate phrase that has a police word in it is about
-	// policing.
+	// policing; a serving phrase with "years" in it is a length of service.
 	for key, kd := range b.keys {
 		e := &b.entries[kd.entry]
+		// "Official account" also reads "Official Met account".
+		if ws := strings.Fields(key); e.kind == kCorporate && e.weight >= 3 && !kd.joined && len(ws) == 2 && ws[0] == "official" {
+			b.wordFlags[b.wordID(ws[1])] |= wOfficial
+		}
+		if e.kind == kServing && !kd.joined {
+			for _, w := range strings.Fields(key) {
+				if id, ok := b.vocab[w]; ok && b.wordFlags[id]&wDuration != 0 {
+					e.length = true
+				}
+			}
+		}
 		if kd.joined || (e.kind != kFormer && e.kind != kCorporate) {
 			continue
 		}
@@ -342,26 +365,30 @@ func (b *builder) finish(version string) *Detector {
 		}
 	}
 	d := &Detector{
-		version:   version,
-		vocab:     b.vocab,
-		wordFlags: b.wordFlags,
-		edges:     map[uint64]int32{},
-		term:      b.term,
-		entries:   b.entries,
-		forces:    b.forceList,
-		official:  b.official,
-		classes:   b.classes,
-		modReason: b.modReason,
-		search:    b.search,
-		byName:    map[string]int32{},
-		rootNum:   -1,
-		idA:       -1,
-		idAn:      -1,
-		idNow:     -1,
-		idThe:     -1,
-		idAt:      -1,
-		idWith:    -1,
-		idTo:      -1,
+		version:    version,
+		vocab:      b.vocab,
+		wordFlags:  b.wordFlags,
+		edges:      map[uint64]int32{},
+		term:       b.term,
+		entries:    b.entries,
+		forces:     b.forceList,
+		official:   b.official,
+		classes:    b.classes,
+		modReason:  b.modReason,
+		search:     b.search,
+		byName:     map[string]int32{},
+		rootNum:    -1,
+		idA:        -1,
+		idAn:       -1,
+		idNow:      -1,
+		idThe:      -1,
+		idAt:       -1,
+		idWith:     -1,
+		idTo:       -1,
+		idAnd:      -1,
+		idOr:       -1,
+		idMyself:   -1,
+		idOfficial: -1,
 	}
 	if id, ok := b.vocab["a"]; ok {
 		d.idA = id
@@ -384,6 +411,22 @@ func (b *builder) finish(version string) *Detector {
 	if id, ok := b.vocab["to"]; ok {
 		d.idTo = id
 	}
+	if id, ok := b.vocab["and"]; ok {
+		d.idAnd = id
+	}
+	if id, ok := b.vocab["or"]; ok {
+		d.idOr = id
+	}
+	if id, ok := b.vocab["myself"]; ok {
+		d.idMyself = id
+	}
+	if id, ok := b.vocab["official"]; ok {
+		d.idOfficial = id
+	}
+	// "PC by day": words no phrase needs, so added here.
+	d.idBy, d.idDay = b.wordID("by"), b.wordID("day")
+	d.idIn, d.idFor, d.idOn = b.wordID("in"), b.wordID("for"), b.wordID("on")
+	d.wordFlags = b.wordFlags
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {
 		d.rootNext[i] = -1

@@ -2,12 +2,14 @@ package identify
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
 // facts are what the units of one profile say, before any decision.
 type facts struct {
 	context     bool // a police word the owner uses of themselves
+	workContext bool // police work the owner names ("response"), a police word for other roles
 	abroadTerm  bool // a police word from abroad
 	selfForce   bool // names a force as theirs
 	anyRole     bool // a role in any state
@@ -19,6 +21,7 @@ type facts struct {
 	selfRole    int  // the role they claim now, or -1
 	current     bool // a role of theirs marked "now"
 	nowForce    int  // a force of theirs after "now" ("ex-Met, now Sussex Police"), or -1
+	forceItem   int  // a force named as the bio's first item ("Port of Tilbury Police. Essex docks."), or -1
 	formerRole  int  // a role they held, or -1
 	formerClaim int  // a phrase that says former police on its own, or -1
 	formerProf  int  // a profile-wide former phrase or dangling modifier, or -1
@@ -52,7 +55,7 @@ func (d *Detector) decide(w *work, p Profile, lines *[]string) Result {
 }
 
 func (w *work) facts() facts {
-	f := facts{serving: -1, nowForce: -1, selfRole: -1, formerRole: -1, formerClaim: -1, formerProf: -1, formerForce: -1}
+	f := facts{serving: -1, nowForce: -1, forceItem: -1, selfRole: -1, formerRole: -1, formerClaim: -1, formerProf: -1, formerForce: -1}
 	units := w.units
 	d := w.d
 	for i := range units {
@@ -92,9 +95,19 @@ func (w *work) facts() facts {
 				}
 			}
 		case kRole:
+			// "army_sgt_major": a rank a look-alike gives another sense
+			// says nothing about the police.
+			if u.state == stOther && u.by >= 0 && w.entry(&units[u.by]).kind == kLookalike && !d.classes[w.entry(&units[u.by]).class].keepsRanks {
+				continue
+			}
 			f.anyRole, f.police = true, true
 			if u.state == stSelf && e.strong {
 				f.strongRole = true
+			}
+			// Police work is a police word for other roles too:
+			// "Skipper. Response.".
+			if u.state == stSelf && e.work {
+				f.workContext = true
 			}
 		case kPlace, kWeakPlace:
 			if !d.forces[e.force].Abroad {
@@ -139,7 +152,7 @@ func (w *work) facts() facts {
 					f.nowForce = i
 				}
 			}
-		case e.kind == kMod && e.mod == mFormer && !u.used && f.formerProf < 0 && !w.aboutOthers(i):
+		case e.kind == kMod && e.mod == mFormer && !u.used && f.formerProf < 0 && !w.aboutOthers(i) && w.handleEx(i):
 			f.formerProf = i
 		}
 	}
@@ -156,7 +169,9 @@ func (w *work) facts() facts {
 			}
 			switch u.state {
 			case stSelf:
-				if f.selfRole < 0 || w.saysMore(e, w.entry(&units[f.selfRole])) {
+				// "Started as a PCSO, now a DC": the role held now.
+				if f.selfRole < 0 || u.current && !units[f.selfRole].current ||
+					u.current == units[f.selfRole].current && w.saysMore(e, w.entry(&units[f.selfRole])) {
 					f.selfRole = i
 				}
 				if u.current {
@@ -168,7 +183,7 @@ func (w *work) facts() facts {
 				}
 			}
 		case kAlias, kHandle, kWeakAlias, kContext:
-			if u.state == stFormer && f.formerForce < 0 && (e.kind != kWeakAlias || w.weakAliasOK(i, &f)) {
+			if u.state == stFormer && f.formerForce < 0 && !e.group && (e.kind != kWeakAlias || w.weakAliasOK(i, &f)) {
 				f.formerForce = i
 			}
 		}
@@ -188,13 +203,54 @@ func (w *work) facts() facts {
 	return f
 }
 
+// forceItem returns the force a bio names as its first item, standing
+// alone, as people name where they work ("Port of Tilbury Police. Essex
+// docks."), or -1. A profile with a look-alike or someone else's words in
+// it may name a force for other reasons.
+func (w *work) forceItem() int {
+	units := w.units
+	first := -1
+	for i := range units {
+		u := &units[i]
+		if u.e < 0 {
+			continue
+		}
+		if e := &w.d.entries[u.e]; u.state != stSelf || e.kind == kLookalike || e.kind == kMod && e.mod == mFamily {
+			return -1
+		}
+		if first < 0 && u.field == fieldBio {
+			first = i
+		}
+	}
+	if first < 0 || units[first].flags&fHard == 0 || w.toks[units[first].t0].start != w.bioStart() {
+		return -1
+	}
+	if e := w.entry(&units[first]); e.kind != kAlias && e.kind != kHandle {
+		return -1
+	}
+	if k := first + 1; k < len(units) && units[k].field == fieldBio && units[k].flags&(fHard|fSoft) == 0 {
+		return -1
+	}
+	return first
+}
+
+// bioStart returns the offset of the bio's first word.
+func (w *work) bioStart() int32 {
+	for t := range w.toks {
+		if w.toks[t].field == fieldBio {
+			return w.toks[t].start
+		}
+	}
+	return -1
+}
+
 // saysMore reports whether role e says more than role cur: a role in words
 // more than "works in policing" or an emoji.
 func (w *work) saysMore(e, cur *entry) bool {
 	// Staff say so to set a weak word straight: "investigator (police
 	// staff)" is staff.
 	return e.role != Unknown && (cur.role == Unknown || cur.emoji && !e.emoji ||
-		e.role == Staff && e.strong && !cur.strong)
+		e.role == Staff && (e.strong || e.outright) && !cur.strong && !cur.outright)
 }
 
 // movedTo reports whether unit i follows a "now" in its sentence that
@@ -210,6 +266,22 @@ func (w *work) movedTo(i int) bool {
 		}
 	}
 	return false
+}
+
+// handleEx: a former word left over at the end of a handle
+// ("served_then_left") is about the owner, unless it follows what the
+// owner is now: the coach of "interview_coach_ex".
+func (w *work) handleEx(i int) bool {
+	units := w.units
+	if units[i].field != fieldHandle {
+		return true
+	}
+	for k := i - 1; k >= 0 && units[k].field == fieldHandle; k-- {
+		if e := w.entry(&units[k]); e != nil && e.kind == kLookalike {
+			return false
+		}
+	}
+	return true
 }
 
 // aboutOthers reports whether the sentence around unit i is about someone
@@ -259,10 +331,37 @@ func (w *work) weakAliasOK(i int, f *facts) bool {
 // ("Ex-GMP PC").
 func (w *work) validRole(i int, e *entry, f *facts) bool {
 	u := &w.units[i]
-	if e.strong || f.selfForce || f.context || f.strongRole || (u.state != stSelf && f.anyForce) {
+	// "Roads Policing Unit", "CID office": police work naming a team;
+	// "incident response": another trade's work.
+	if e.work && (!w.workAlone(i) || !w.itemHead(i)) {
+		return false
+	}
+	// "Police wife and a PC myself"; "PC by day, PC gamer by night".
+	if u.state == stSelf && (w.myself(u) || w.byDay(u)) {
+		return true
+	}
+	// "Investigator (staff)", "Kent Police staff.", but "officers and
+	// staff", "door staff", "thanks to Kent Police staff".
+	if e.outright {
+		if i == 0 || w.units[i-1].field != u.field || u.flags&fHard != 0 {
+			return false
+		}
+		switch pe := w.entry(&w.units[i-1]); {
+		case pe == nil:
+			return false
+		case pe.kind == kRole:
+		case pe.kind != kAlias && pe.kind != kWeakAlias && pe.kind != kHandle || u.flags&fSoft != 0 || !w.itemStart(i-1):
+			return false
+		}
+	}
+	if e.strong || f.selfForce || f.context || f.workContext && !e.work || f.strongRole || (u.state != stSelf && f.anyForce) {
 		return true
 	}
 	first := &w.toks[u.t0]
+	// "PC... that's Practice Coordinator": capitals spelled out as other words.
+	if e.caps && w.spelledOut(i) {
+		return false
+	}
 	if e.bare && !f.sense && (!f.senseBefore || u.current) && (!e.caps || w.capitals(u)) && w.bareOK(i, f) {
 		return true
 	}
@@ -312,6 +411,117 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	if u.t0 > 0 {
 		prev := &w.toks[u.t0-1]
 		if prev.field == first.field && prev.flags&fHard == 0 && (prev.id == w.d.idA || prev.id == w.d.idAn) && prev.id >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// workAlone reports whether police work at unit i ends its item or is
+// placed ("Response in Stoke", "CID, Leeds"), not the first part of a
+// team's name ("Roads Policing Unit", "CID office") or of a sentence
+// ("response was quick").
+func (w *work) workAlone(i int) bool {
+	units := w.units
+	if i+1 >= len(units) || units[i+1].field != units[i].field || units[i+1].flags&(fHard|fSoft) != 0 {
+		return true
+	}
+	if e := w.entry(&units[i+1]); e != nil {
+		return e.kind != kCorporate && e.kind != kLookalike && e.kind != kMod
+	}
+	id := w.toks[units[i+1].t0].id
+	return units[i+1].t1-units[i+1].t0 == 1 && id >= 0 && (id == w.d.idIn || id == w.d.idAt || id == w.d.idWith || id == w.d.idFor || id == w.d.idOn)
+}
+
+// byDay reports whether role unit u is followed by "by day": the owner's
+// day job, whatever they are by night.
+func (w *work) byDay(u *unit) bool {
+	t := int(u.t1)
+	if t+1 >= len(w.toks) {
+		return false
+	}
+	a, b := &w.toks[t], &w.toks[t+1]
+	return a.field == u.field && b.field == u.field && a.flags&fHard == 0 && b.flags&(fHard|fSoft) == 0 &&
+		a.id == w.d.idBy && b.id == w.d.idDay
+}
+
+// spelledOut reports whether a rank in capitals is an abbreviation the
+// profile spells out as other words: "PC (Practice Coordinator)", "PC...
+// that's Practice Coordinator", "Phil Clarke (PC)". The words must say so:
+// "PC Phil Clarke" is a rank and a name.
+func (w *work) spelledOut(i int) bool {
+	u := &w.units[i]
+	if u.t1-u.t0 != 1 {
+		return false
+	}
+	rt := &w.toks[u.t0]
+	text := w.texts[u.field]
+	abbr := text[rt.start:rt.end]
+	if len(abbr) < 2 || len(abbr) > 4 {
+		return false
+	}
+	for t := int(u.t1); t < len(w.toks) && t <= int(u.t1)+4 && w.toks[t].field == u.field; t++ {
+		if !w.initials(t, abbr) {
+			continue
+		}
+		gap := text[rt.end:w.toks[t].start]
+		if strings.ContainsAny(gap, "(=") {
+			return true
+		}
+		var b [24]byte
+		n := 0
+		for k := 0; k < len(gap) && n < len(b); k++ {
+			if c := gap[k] | 0x20; c >= 'a' && c <= 'z' {
+				b[n] = c
+				n++
+			}
+		}
+		switch string(b[:n]) {
+		case "thats", "thatis", "ie", "aka", "asin", "standsfor", "meaning", "whichis", "shortfor":
+			return true
+		}
+		return false
+	}
+	if t := int(u.t0) - len(abbr); t >= 0 && w.toks[t].field == u.field && w.initials(t, abbr) {
+		return strings.Contains(text[w.toks[u.t0-1].end:rt.start], "(")
+	}
+	return false
+}
+
+// initials reports whether the words from token t on start with the
+// letters of abbr, one each, capitalised, with nothing between them, and
+// are no phrase of the rules ("Police Constable" is what PC means).
+func (w *work) initials(t int, abbr string) bool {
+	if t+len(abbr) > len(w.toks) {
+		return false
+	}
+	field := w.toks[t].field
+	for k := 0; k < len(abbr); k++ {
+		tk := &w.toks[t+k]
+		if tk.field != field || tk.flags&fTitle == 0 || k > 0 && tk.flags&(fHard|fSoft) != 0 || tk.end-tk.start < 2 {
+			return false
+		}
+		if c := w.texts[field][tk.start] | 0x20; c != abbr[k]|0x20 || w.policeWord(t+k) {
+			return false
+		}
+	}
+	return true
+}
+
+// policeWord reports whether token t is in a role, police word or force
+// name of the rules.
+func (w *work) policeWord(t int) bool {
+	units := w.units
+	k := sort.Search(len(units), func(k int) bool { return int(units[k].t1) > t })
+	if k == len(units) {
+		return false
+	}
+	switch e := w.entry(&units[k]); {
+	case e == nil:
+		return false
+	default:
+		switch e.kind {
+		case kRole, kContext, kAlias, kWeakAlias, kHandle:
 			return true
 		}
 	}
@@ -391,7 +601,8 @@ func (w *work) itemHead(i int) bool {
 	if prev.e >= 0 {
 		return true
 	}
-	return w.word(prev)&(wSkip|wStop|wPersonal|wRankTitle) != 0 || w.toks[prev.t0].flags&fNum != 0
+	// "30 yrs CID": a length of service before the rank.
+	return w.word(prev)&(wSkip|wStop|wPersonal|wRankTitle|wDuration) != 0 || w.toks[prev.t0].flags&fNum != 0
 }
 
 // itemStart reports whether unit i starts a sentence or list item, after
@@ -408,7 +619,8 @@ func (w *work) itemStart(i int) bool {
 			if e.kind == kLookalike || e.kind == kMod || e.kind == kRole || e.kind == kNotPlace {
 				return false
 			}
-		} else if w.word(prev)&(wSkip|wRankTitle) == 0 {
+		} else if w.word(prev)&(wSkip|wRankTitle|wDuration) == 0 && w.toks[prev.t0].flags&fNum == 0 {
+			// "30 yrs CID": a length of service may come first.
 			return false
 		}
 	}
@@ -471,6 +683,10 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 	}
 
 	claim := f.selfRole >= 0 || (f.selfForce && f.serving >= 0) || f.nowForce >= 0
+	if !claim && f.selfForce {
+		f.forceItem = w.forceItem()
+		claim = f.forceItem >= 0
+	}
 	strongFormer := f.formerRole >= 0 || f.formerClaim >= 0 || f.formerProf >= 0
 	switch {
 	case claim && (f.current || f.nowForce >= 0 || !strongFormer):
@@ -481,6 +697,8 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 			w.ev = append(w.ev, int32(f.selfRole))
 		case f.serving >= 0:
 			w.ev = append(w.ev, int32(f.serving))
+		case f.forceItem >= 0:
+			w.ev = append(w.ev, int32(f.forceItem))
 		default:
 			w.ev = append(w.ev, int32(f.nowForce))
 		}
@@ -800,6 +1018,12 @@ func (w *work) corporate(p Profile) bool {
 		if e != nil && (e.kind == kAlias || e.kind == kHandle) && u.state == stSelf {
 			named = true
 		}
+		// "Official Met account": a strong phrase with the force inside.
+		if e != nil && (e.kind == kAlias || e.kind == kHandle || e.kind == kWeakAlias) && u.state == stSelf && w.officialAround(i) {
+			score += 3
+			official, named = true, true
+			w.ev = append(w.ev, int32(i))
+		}
 		for t := u.t0; t < u.t1; t++ {
 			if id := w.toks[t].id; id >= 0 && d.wordFlags[id]&wPersonal != 0 && u.field == fieldBio {
 				personal = max(personal, 2)
@@ -825,7 +1049,7 @@ func (w *work) corporate(p Profile) bool {
 	for i := range w.units {
 		u := &w.units[i]
 		if u.field == fieldBio && u.state == stSelf {
-			if e := w.entry(u); e != nil && e.kind == kRole && !(u.t0 > 0 && w.toks[u.t0-1].id == d.idThe && d.idThe >= 0 &&
+			if e := w.entry(u); e != nil && e.kind == kRole && !e.work && !(u.t0 > 0 && w.toks[u.t0-1].id == d.idThe && d.idThe >= 0 &&
 				w.toks[u.t0-1].field == u.field && u.flags&(fHard|fSoft) == 0) {
 				personal++
 				break
@@ -840,6 +1064,19 @@ func (w *work) corporate(p Profile) bool {
 	}
 	w.ev = w.ev[:at]
 	return false
+}
+
+// officialAround reports whether force unit i stands between "official"
+// and the word that ends a strong corporate phrase with it ("account"),
+// an "official" no other corporate phrase has counted ("the official").
+func (w *work) officialAround(i int) bool {
+	u := &w.units[i]
+	if i == 0 || w.units[i-1].e >= 0 || int(u.t1) >= len(w.toks) || w.d.idOfficial < 0 {
+		return false
+	}
+	prev, next := &w.toks[u.t0-1], &w.toks[u.t1]
+	return prev.field == u.field && next.field == u.field && prev.id == w.d.idOfficial &&
+		w.toks[u.t0].flags&fHard == 0 && next.flags&fHard == 0 && next.id >= 0 && w.d.wordFlags[next.id]&wOfficial != 0
 }
 
 // composed reports whether a handle or display name is made only of a
@@ -870,6 +1107,19 @@ func (w *work) composed(field uint8) bool {
 			named = true
 		case kContext:
 			police = true
+		case kRole:
+			// "NWP Roads Policing": police work names a team.
+			if e.work {
+				police = true
+				continue
+			}
+			if w.teamWords(u) {
+				named = true
+				continue
+			}
+			if wf&wQualifier == 0 {
+				return false
+			}
 		case kPlace, kWeakPlace:
 			place = true
 		case kAmbiguous, kCorporate:

@@ -9,26 +9,33 @@ import (
 // Detector decides who is in scope. Build it with Load; it is immutable and
 // safe for concurrent use.
 type Detector struct {
-	version   string
-	vocab     map[string]int32
-	wordFlags []uint16
-	rootNext  []int32
-	rootNum   int32
-	edges     map[uint64]int32
-	term      []int32
-	entries   []entry
-	forces    []ForceInfo
-	official  map[string]int32
-	classes   []class
-	modReason [nMods]string
-	search    []string
-	byName    map[string]int32
-	idA, idAn int32 // the articles "a" and "an", or -1
-	idNow     int32 // "now", or -1
-	idThe     int32 // "the", or -1
-	idAt      int32 // "at", or -1
-	idWith    int32 // "with", or -1
-	idTo      int32 // "to", or -1
+	version     string
+	vocab       map[string]int32
+	wordFlags   []uint16
+	rootNext    []int32
+	rootNum     int32
+	edges       map[uint64]int32
+	term        []int32
+	entries     []entry
+	forces      []ForceInfo
+	official    map[string]int32
+	classes     []class
+	modReason   [nMods]string
+	search      []string
+	byName      map[string]int32
+	idA, idAn   int32 // the articles "a" and "an", or -1
+	idNow       int32 // "now", or -1
+	idThe       int32 // "the", or -1
+	idAt        int32 // "at", or -1
+	idWith      int32 // "with", or -1
+	idTo        int32 // "to", or -1
+	idAnd       int32 // "and" (also "&"), or -1
+	idOr        int32 // "or", or -1
+	idMyself    int32 // "myself", or -1
+	idOfficial  int32 // "official", or -1
+	idBy, idDay int32 // "by" and "day"
+	idIn, idFor int32 // "in" and "for"
+	idOn        int32 // "on"
 
 	pool sync.Pool
 }
@@ -207,7 +214,11 @@ func (w *work) run(norm []byte, kinds []uint8, offs []int32, end int32, brk uint
 	if id >= 0 || !splittable(kinds, offs) {
 		if id < 0 && w.field == fieldHandle && len(norm) >= 5 && len(norm) <= 40 && kinds[0] != kDigit {
 			w.memo = 0
-			if n := d.segment(w, norm, 0, 0); n > 1 {
+			n := d.segment(w, norm, 0, 0)
+			if n <= 1 {
+				n = d.nameThenForce(w, norm)
+			}
+			if n > 1 {
 				at := 0
 				for i := range n {
 					l := int(w.segBuf[i])
@@ -328,6 +339,42 @@ func (d *Detector) segment(w *work, norm []byte, at, depth int) int {
 		w.memo |= 1 << uint(at)
 	}
 	return 0
+}
+
+// nameThenForce splits a handle that ends in a force's name after a name
+// the rules do not know, with known words before it: "sgtsmithgmp" is
+// [sgt][smith][gmp], "jonesbtp" [jones][btp]. It fills segBuf and returns
+// the number of words, or 0.
+func (d *Detector) nameThenForce(w *work, norm []byte) int {
+	for tl := min(len(norm)-3, 24); tl >= 3; tl-- {
+		id := d.lookup(norm[len(norm)-tl:])
+		if id < 0 || !d.forceWord(id) {
+			continue
+		}
+		name := norm[:len(norm)-tl]
+		// The longest run of known words before a name of three or more
+		// letters.
+		for hl := len(name) - 3; hl >= 2; hl-- {
+			w.memo = 0
+			if n := d.segment(w, name[:hl], 0, 0); n > 0 && n+2 <= len(w.segBuf) {
+				w.segBuf[n], w.segBuf[n+1] = int32(len(name)-hl), int32(tl)
+				return n + 2
+			}
+		}
+		w.segBuf[0], w.segBuf[1] = int32(len(name)), int32(tl)
+		return 2
+	}
+	return 0
+}
+
+// forceWord reports whether word id alone is a force's alias or handle.
+func (d *Detector) forceWord(id int32) bool {
+	n := d.rootNext[id]
+	if n < 0 || d.term[n] < 0 {
+		return false
+	}
+	k := d.entries[d.term[n]].kind
+	return k == kAlias || k == kHandle
 }
 
 // step follows one token down the phrase trie; a number may follow a #.
@@ -473,6 +520,7 @@ func subject(k kind) bool {
 // after it was some other word ("retired teacher"), so it is spent.
 func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 	units := w.units
+	joined := false
 	for k := ui + 1; k < len(units) && k <= ui+6; k++ {
 		v := &units[k]
 		if v.field != units[ui].field || v.flags&(fHard|fSoft) != 0 {
@@ -481,12 +529,28 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 		e := w.entry(v)
 		if e == nil {
 			f := w.word(v)
+			// "Dad of a PCSO and a special", but "Wife of a PC and I'm
+			// a PCSO", "Husband of a DC and proud special constable".
+			if joined {
+				if id := w.toks[v.t0].id; v.t1-v.t0 != 1 || id < 0 || id != w.d.idA && id != w.d.idAn {
+					return
+				}
+				joined = false
+				continue
+			}
 			// "Recruiting detectives and police staff": the people a
 			// business serves come in lists.
 			if f&wSkip != 0 || attached && st == stOther && f&wStop != 0 && w.clients(ui) {
 				continue
 			}
+			if attached && st == stOther && w.family(ui) && w.joins(v) {
+				joined = true
+				continue
+			}
 			consumed = !attached && f&wStop == 0
+			return
+		}
+		if joined {
 			return
 		}
 		switch {
@@ -510,6 +574,105 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 		}
 	}
 	return
+}
+
+// listBefore carries a clients word written after a list of roles to all
+// of them: "Officer, PCSO, staff and special vacancies".
+func (w *work) listBefore(ui int) {
+	units := w.units
+	role := func(k int) bool {
+		e := w.entry(&units[k])
+		return e != nil && e.kind == kRole
+	}
+	k := ui - 1
+	if k < 0 || units[k].field != units[ui].field || units[ui].flags&(fHard|fSoft) != 0 || !role(k) {
+		return
+	}
+	for {
+		// The item of role k starts after its articles ("a PCSO").
+		s := k
+		for s > 0 && units[s].flags&(fHard|fSoft) == 0 && units[s-1].field == units[k].field &&
+			units[s-1].e < 0 && w.word(&units[s-1])&wSkip != 0 {
+			s--
+		}
+		if units[s].flags&fHard != 0 || s == 0 || units[s-1].field != units[k].field {
+			return
+		}
+		p := s - 1
+		if units[s].flags&fSoft == 0 {
+			// "staff and special": a joining word before the item.
+			if units[p].e >= 0 || units[p].t1-units[p].t0 != 1 || units[p].flags&fHard != 0 || p == 0 {
+				return
+			}
+			if id := w.toks[units[p].t0].id; id < 0 || id != w.d.idAnd && id != w.d.idOr {
+				return
+			}
+			p--
+		}
+		if units[p].field != units[k].field || !role(p) {
+			return
+		}
+		w.setState(p, stOther, ui)
+		k = p
+	}
+}
+
+// brackets: a bracket right after a relative's role says more about that
+// role: "Both my kids are in the job (one Met, one BTP)".
+func (w *work) brackets() {
+	units := w.units
+	for ui := range units {
+		u := &units[ui]
+		if u.state != stOther || u.by < 0 || u.e < 0 || w.d.entries[u.e].kind != kRole || !w.family(int(u.by)) {
+			continue
+		}
+		k := ui + 1
+		if k >= len(units) || units[k].field != u.field || !strings.Contains(w.gap(units[k].t0), "(") {
+			continue
+		}
+		for ; k < len(units) && units[k].field == u.field; k++ {
+			if k > ui+1 && (units[k].flags&fHard != 0 || strings.Contains(w.gap(units[k].t0), ")")) {
+				break
+			}
+			if e := w.entry(&units[k]); e != nil && subject(e.kind) {
+				w.setState(k, stOther, int(u.by))
+			}
+		}
+	}
+}
+
+// gap returns the text between token t and the token before it in its
+// field.
+func (w *work) gap(t int32) string {
+	tk := &w.toks[t]
+	from := int32(0)
+	if t > 0 && w.toks[t-1].field == tk.field {
+		from = w.toks[t-1].end
+	}
+	return w.texts[tk.field][from:tk.start]
+}
+
+// family reports whether unit ui is a family modifier.
+func (w *work) family(ui int) bool {
+	e := w.entry(&w.units[ui])
+	return e != nil && e.kind == kMod && e.mod == mFamily
+}
+
+// joins reports whether unit v is "and" or "or".
+func (w *work) joins(v *unit) bool {
+	if v.e >= 0 || v.t1-v.t0 != 1 {
+		return false
+	}
+	id := w.toks[v.t0].id
+	return id >= 0 && (id == w.d.idAnd || id == w.d.idOr)
+}
+
+// myself reports whether role unit u is followed by "myself": "Police
+// wife and a PC myself" is the owner's.
+func (w *work) myself(u *unit) bool {
+	t := int(u.t1)
+	return t < len(w.toks) && w.toks[t].field == u.field && w.toks[t].flags&fHard == 0 &&
+		w.toks[t].id >= 0 && w.toks[t].id == w.d.idMyself
 }
 
 // clients reports whether unit ui is a clients modifier ("recruiting",
@@ -693,6 +856,7 @@ var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOth
 // modify applies every modifier and look-alike to what it reaches.
 func (w *work) modify() {
 	relatives := false
+	relative := false // a family word reached someone's role
 	for ui := range w.units {
 		u := &w.units[ui]
 		if u.e < 0 {
@@ -723,12 +887,16 @@ func (w *work) modify() {
 			}
 			if !attached && !consumed && (e.dir&dirAfter != 0 || e.dir&dirPossessive != 0 && w.units[ui].flags&fPoss != 0) {
 				attached = w.backward(ui, st)
+				if attached && e.mod == mClients {
+					w.listBefore(ui)
+				}
 			}
 			// "Nurse turned police officer": a former word written after
 			// something that is not police looks forward to what is now.
 			if !attached && st == stFormer && e.dir&dirAfter != 0 {
 				w.markCurrent(ui)
 			}
+			relative = relative || attached && e.mod == mFamily
 			// A word that only follows what it changes, finding nothing
 			// there, was about something else: it is spent.
 			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0
@@ -737,13 +905,32 @@ func (w *work) modify() {
 			if w.d.classes[e.class].names {
 				w.nameOf(ui)
 			}
+			// "bobby_fan", "Copper supporter": a fan's one word right
+			// after a role is of that role.
+			if u := &w.units[ui]; w.d.classes[e.class].keepsRanks && u.t1-u.t0 == 1 && ui > 0 && u.flags&(fHard|fSoft) == 0 {
+				if p := &w.units[ui-1]; p.field == u.field && p.e >= 0 && w.d.entries[p.e].kind == kRole {
+					w.setState(ui-1, stOther, ui)
+				}
+			}
 		case kCurrent, kServing:
-			w.markCurrent(ui)
+			// "Retired police staff, 28 years in Warwickshire Police
+			// admin": a length of service is said after leaving too.
+			if !e.length {
+				w.markCurrent(ui)
+			}
 		}
 	}
 	w.ranges()
 	w.movedOn()
 	w.questions()
+	for ui := range w.units {
+		if u := &w.units[ui]; u.e >= 0 && w.d.entries[u.e].kind == kRole && u.state == stOther && w.myself(u) {
+			u.state, u.by = stSelf, -1
+		}
+	}
+	if relative {
+		w.brackets()
+	}
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.
 	//

@@ -557,3 +557,137 @@ func TestOutsideWriterClasses7(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestOutsideWriterClasses8 holds the classes test8.jsonl's misses showed,
+// and older misses of test7, in wording of our own.
+func TestOutsideWriterClasses8(t *testing.T) {
+	d := mustLoad(t)
+	former := func(role Role) want { return want{false, Former, "", role, ReasonFormer} }
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// Misspelt words read as the words they stand for, in any phrase.
+		{"misspelt police staff", Profile{Bio: "Polcie staff at Kent Police, payroll team"}, serving("Kent Police", Staff)},
+		{"misspelt pcso", Profile{Bio: "Police comunity suport officer, Norwich"}, serving("Norfolk Constabulary", PCSO)},
+		{"misspelt constabulary", Profile{Bio: "PC with Durham Constabluary"}, serving("Durham Constabulary", Officer)},
+		{"misspelt word alone claims nothing", Profile{Bio: "Polise? Never met them."}, notPolice("")},
+		// Police work standing as the owner's item names the role.
+		{"town then response", Profile{Bio: "Preston response. Nights, mostly."}, serving("Lancashire Constabulary", Officer)},
+		{"response in a town", Profile{Bio: "Response in Wolverhampton. Coffee first."}, serving("West Midlands Police", Officer)},
+		{"force then response", Profile{Bio: "WMP response, Dudley."}, serving("West Midlands Police", Officer)},
+		{"roads policing and a town", Profile{Bio: "Roads policing. Penrith. Bikes."}, serving("Cumbria Constabulary", Officer)},
+		{"town cid", Profile{Bio: "Hull CID. Black coffee, long days."}, serving("Humberside Police", Officer)},
+		{"incident response is not police", Profile{Bio: "Incident response manager at a bank. Ex-army."}, notPolice("")},
+		{"incident response in a town", Profile{Bio: "Incident response in Leeds for a bank."}, notPolice("")},
+		{"a response to a call", Profile{Bio: "Called 999 once, response was quick. Leeds."}, notPolice("")},
+		{"response times", Profile{Bio: "Response times matter. Emergency plumber, Leeds."}, notPolice("")},
+		{"roads policing unit account", Profile{Name: "Kent Roads Policing", Handle: "KentRPU", Bio: "The Roads Policing Unit of Kent Police. Not monitored 24/7."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"cid office in a game", Profile{Bio: "Writing a game set in a 1980s CID office. Not a cop."}, notPolice("")},
+		{"rpu and a county", Profile{Bio: "RPU Wilts. Bikes, not cakes."}, serving("Wiltshire Police", Officer)},
+		{"rpu account", Profile{Name: "Cheshire RPU", Bio: "The Roads Policing Unit. Tweets by team members."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"years then cid, retired", Profile{Bio: "25 yrs CID, retired 2018. Grandad."}, former(Officer)},
+		{"years as a nurse, retired", Profile{Bio: "30 yrs a nurse, retired 2018. Grandad."}, notPolice("")},
+		{"afo alone", Profile{Bio: "AFO. Range days and paperwork."}, serving("unknown", Officer)},
+		// Old Bill is an officer, now or before.
+		{"ex old bill", Profile{Bio: "Ex Old Bill, now driving taxis"}, former(Officer)},
+		{"old bill retired", Profile{Bio: "Old Bill (retired). Allotment king."}, former(Officer)},
+		{"the old bill is the police", Profile{Bio: "Called the Old Bill on my neighbours once. Landscaper."}, notPolice("")},
+		// Slang and job titles for staff and specials.
+		{"civvie in the job", Profile{Bio: "Civvie in the job 15 years. Payroll queries, tea. Wiltshire."}, serving("Wiltshire Police", Staff)},
+		{"hobby bobby", Profile{Bio: "Hobby bobby at weekends, electrician in the week. Notts."}, serving("Nottinghamshire Police", Special)},
+		{"victim care", Profile{Bio: "Victim care officer, Suffolk Constabulary."}, serving("Suffolk Constabulary", Staff)},
+		{"retired scene examiner", Profile{Bio: "Retired crime scene examiner, Lincoln. Birdwatcher."}, former(Staff)},
+		{"boat bobby", Profile{Bio: "Boat bobby on the Thames. Met marine unit."}, serving("Metropolitan Police Service", Officer)},
+		{"boat trips are not a service", Profile{Handle: "tresco_bobby", Bio: "One of three officers on Tresco. Boat trips and bike patrols.", Location: "Isles of Scilly"}, serving("Devon and Cornwall Police", Officer)},
+		{"gaelic officer", Profile{Bio: "Oifigear, Poileas Alba, Portree."}, want{false, Serving, "", Officer, ReasonNotInRules}},
+		// Back in another role after retiring: the role held now wins.
+		{"back as staff", Profile{Bio: "Retired DS, back as a civvy investigator with Essex Police."}, serving("Essex Police", Staff)},
+		{"came back as staff", Profile{Bio: "Ex-PC. Came back as police staff, Hampshire control room."}, serving("Hampshire and Isle of Wight Constabulary", Staff)},
+		{"now staff", Profile{Bio: "Retired DC, now police staff in Leeds."}, serving("West Yorkshire Police", Staff)},
+		{"back from holiday is not a role", Profile{Bio: "Retired DC. Back from Spain as a tanned pensioner."}, former(Officer)},
+		// A length of service is said after leaving too.
+		{"length of service after retiring", Profile{Bio: "Retired police staff - 30 years in Kent Police finance. Choir."}, former(Staff)},
+		{"length of service while serving", Profile{Bio: "20 years in Kent Police, response sergeant."}, serving("Kent Police", Officer)},
+		// A former word left at the end of a handle.
+		{"coach's handle ends in ex", Profile{Handle: "fitness_coach_ex", Bio: "Ex-PE teacher. I coach people for the police fitness test."}, notPolice("")},
+		{"handle ends in left", Profile{Handle: "served_and_left", Bio: "Served 12 yrs with Kent Police. Garden now."}, former(Unknown)},
+		// Years served in another service.
+		{"forces rank with years served", Profile{Handle: "raf_sgt_retd", Bio: "Flight sergeant, 22 years served. Now a driving instructor."}, notPolice("")},
+		{"police rank with years served", Profile{Bio: "Custody sergeant, 22 years served. Now a driving instructor."}, former(Officer)},
+		// An official account that names its force inside the phrase.
+		{"official force account", Profile{Name: "GMP Events", Bio: "Planning the big days in Manchester. Official GMP account."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"officer pointing to the official account", Profile{Name: "Dan", Bio: "PC, Kent Police. Follow the official Kent Police account for appeals."}, serving("Kent Police", Officer)},
+		// Officers as a group are other people.
+		{"ex-officers on a firm's team", Profile{Bio: "Employment law firm. Ex-officers among our advisers."}, notPolice("")},
+		{"founded by ex-officers", Profile{Bio: "Investigations consultancy founded by ex-Kent Police detectives."}, notPolice("")},
+		{"a former officer who founded a firm", Profile{Bio: "Ex-Kent Police DS. Founded my own investigations firm."}, former(Officer)},
+		// Animals, story-book characters and jokes with a rank or "police".
+		{"shop cat with a rank", Profile{Name: "Sergeant Tiddles", Bio: "Resident cat at the corner shop. Naps on the newspapers.", Location: "Keswick"}, notPolice("")},
+		{"story-book constable", Profile{Name: "PC Plod", Bio: "Keeping Toytown tidy since 1949."}, notPolice("")},
+		{"joke police", Profile{Name: "Grammar Police", Bio: "Your/you're, there/their. 👮 Arrests made daily."}, notPolice("")},
+		{"an officer who corrects grammar", Profile{Bio: "Sergeant, Kent Police. Part-time grammar police."}, serving("Kent Police", Officer)},
+		{"no actual police", Profile{Name: "Inspector Chaos", Bio: "Inspector of nothing. No actual police involved."}, notPolice("")},
+		{"a real officer who is not a comedian", Profile{Bio: "PC in Hull. Not actually funny."}, serving("Humberside Police", Officer)},
+		// Businesses, oversight bodies and applicants.
+		{"an officer who bakes", Profile{Bio: "Sergeant. Bakes a mean sourdough. Cake maker for the nick."}, serving("unknown", Officer)},
+		{"cakes by a bobby", Profile{Name: "Bobby's Bakery", Bio: "Cupcakes by Bobby. Birthdays and weddings. Rotherham."}, notPolice("")},
+		{"themed venue", Profile{Handle: "copper_cells_bar", Bio: "Police-themed cocktail bar in Leeds. Book the cells!"}, notPolice("")},
+		{"police oversight", Profile{Bio: "Lead investigator, IOPC. Views my own.", Location: "Wigan"}, notPolice("")},
+		{"police ombudsman", Profile{Bio: "Investigator with the Police Ombudsman. Belfast."}, notPolice("")},
+		{"a real investigator", Profile{Bio: "Investigator, Greater Manchester Police. Wigan."}, serving("Greater Manchester Police", Officer)},
+		{"interview coming", Profile{Bio: "Special constable interview on Friday, fingers crossed! Leeds"}, notPolice("aspiring")},
+		{"starting as", Profile{Bio: "Starting as a PCSO with Avon and Somerset in January!"}, notPolice("aspiring")},
+		{"started as is past", Profile{Bio: "Started as a PCSO, now a DC in Bristol."}, serving("Avon and Somerset Constabulary", Officer)},
+		{"our local police", Profile{Bio: "We love our local bobbies! Village hall committee, Hexham."}, notPolice("")},
+		// A fan's word right after a role is about the role.
+		{"role then fan in a handle", Profile{Handle: "bobby_fan_89", Bio: "Gardening, grandkids and the Archers. Kent."}, notPolice("")},
+		{"ex role then fan in a handle", Profile{Handle: "old_ex_copper_fan", Bio: "Collector of police whistles. Norwich."}, notPolice("")},
+		{"officer who is a fan of a club", Profile{Handle: "pc_tigers_fan", Bio: "PC in Hull. Tigers fan."}, serving("Humberside Police", Officer)},
+		// "Staff" after a role or force says the kind; elsewhere a group.
+		{"staff in brackets", Profile{Bio: "Investigator (staff), Thames Valley Police."}, serving("Thames Valley Police", Staff)},
+		{"force staff", Profile{Bio: "Kent Police staff. Dog mum."}, serving("Kent Police", Staff)},
+		{"thanks to force staff", Profile{Bio: "Huge thanks to Kent Police staff who found my dog!"}, notPolice("")},
+		{"officers and staff", Profile{Bio: "Listening ear for officers and staff in Kent. Volunteer.", Location: "Maidstone"}, notPolice("")},
+		{"door staff", Profile{Bio: "Training for door staff and police. Accredited.", Location: "Leeds"}, notPolice("")},
+		// A jobs word after a list of roles is about all of them.
+		{"vacancies after a list", Profile{Name: "Essex Police Careers", Bio: "Call handler, PCSO and detective vacancies across Essex Police. Apply today."}, want{false, Corporate, "", Unknown, "corporate"}},
+		{"agency list", Profile{Bio: "Recruitment agency: analyst, investigator or call handler vacancies in Kent."}, notPolice("")},
+		{"recruitment team sergeant", Profile{Bio: "Sergeant, recruitment team, Kent Police."}, serving("Kent Police", Officer)},
+		// A relative's list of roles, and a role the owner has "myself".
+		{"relatives' roles listed", Profile{Bio: "Mum of a PC and a DC. Retired nurse. Leeds."}, notPolice("")},
+		{"relative and own role", Profile{Bio: "Wife of a sergeant and I'm a PCSO, Leeds."}, serving("West Yorkshire Police", PCSO)},
+		{"relative and own role, no article", Profile{Bio: "Husband of a DC and proud special constable. Derby."}, serving("Derbyshire Constabulary", Special)},
+		{"a PC myself", Profile{Bio: "Police wife & a PC myself. Bolton."}, serving("Greater Manchester Police", Officer)},
+		{"married to one and one myself", Profile{Bio: "Married to a copper and a copper myself"}, serving("unknown", Officer)},
+		// A force glued to the end of a handle after a name.
+		{"rank, name and force in a handle", Profile{Handle: "dcpatelwmp", Bio: "Detective. Tea, then more tea."}, serving("West Midlands Police", Officer)},
+		{"name and force in a handle", Profile{Handle: "okaforbtp", Bio: "PCSO on the trains. Views mine."}, serving("British Transport Police", PCSO)},
+		{"shop handle", Profile{Handle: "pcworldshop", Bio: "Laptops and printers. Hull."}, notPolice("")},
+		// A force named as the bio's first item is where the owner works.
+		{"body outside the rules first", Profile{Name: "Gav", Bio: "Ministry of Defence Police. Faslane. Kettle always on."}, want{false, Serving, "", Unknown, ReasonNotInRules}},
+		{"force first", Profile{Name: "Rhian", Bio: "Dyfed-Powys Police. Carmarthen. Sheepdogs and hills."}, serving("Dyfed-Powys Police", Unknown)},
+		{"force in a sentence", Profile{Bio: "Kent Police found my stolen bike! Thank you!"}, notPolice("")},
+		{"force first, then a fan", Profile{Bio: "Kent Police. Big fan of their dog unit."}, notPolice("")},
+		{"force first, then a relative", Profile{Bio: "Kent Police. Proud mum."}, notPolice("")},
+		{"an officer with a pet", Profile{Bio: "Sergeant. Cat dad. Meow."}, serving("unknown", Officer)},
+		// A day job, whatever the night holds.
+		{"rank by day", Profile{Bio: "DC by day, DC Comics nerd by night."}, serving("unknown", Officer)},
+		{"only a gamer", Profile{Bio: "PC gamer by night. Accountant by day."}, notPolice("")},
+		{"sergeant by day", Profile{Bio: "Sergeant by day, sourdough baker by night. Leeds."}, serving("West Yorkshire Police", Officer)},
+		// A bracket right after a relative's role is about the relative.
+		{"relatives' forces in brackets", Profile{Bio: "My daughters are in the job (one BTP, one GMP). I just do the school run.", Handle: "copsmum_sue"}, notPolice("")},
+		{"relative's force in brackets", Profile{Bio: "Wife of a PC (Met). Nurse."}, notPolice("")},
+		{"own force in brackets, relative after", Profile{Bio: "DC (Kent Police). Married to a PC."}, serving("Kent Police", Officer)},
+		// A rank in capitals spelled out as other words is not the rank.
+		{"abbreviation explained", Profile{Bio: "DS, that's Data Scientist, at a Leeds start-up."}, notPolice("")},
+		{"abbreviation in brackets", Profile{Bio: "PC (Parish Clerk) for three villages.", Location: "Lincoln"}, notPolice("")},
+		{"initials in brackets", Profile{Bio: "Paul Carter (PC to my mates). Plastering, Hull."}, notPolice("")},
+		{"rank and a name with the same initials", Profile{Bio: "PC Paul Cole. Response, Hull."}, serving("Humberside Police", Officer)},
+		{"rank spelled out as itself", Profile{Bio: "PC (Police Constable), Hull."}, serving("Humberside Police", Officer)},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}

@@ -47,7 +47,7 @@ func TestDiscoveryReachesInScope(t *testing.T) {
 	phrases := d.SearchPhrases()
 	n, found := 0, 0
 	var missed []string
-	for _, set := range []string{"dev", "test", "test2", "test3", "test4", "test5", "test6"} {
+	for _, set := range []string{"dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8"} {
 		for _, l := range readLabelled(t, "../testdata/identify/"+set+".jsonl") {
 			if !l.InScope {
 				continue

@@ -12,7 +12,9 @@
 //
 // Reading a profile: the bio, name, handle and location are normalised
 // (case, accents, fancy Unicode letters, camelCase and collar numbers such
-// as "PC1234") and matched longest phrase first. Modifiers then change what
+// as "PC1234", misspellings the rules list such as "Polise"; a handle is
+// split into known words, or at a force's name after an unknown one:
+// "sgtsmithgmp") and matched longest phrase first. Modifiers then change what
 // follows or precedes them: a former officer, a family member's role, an
 // aspiring applicant, a denial; a closed range of years ("PCSO 2010-2018")
 // or a length of service followed by "now" and something else ("30 years a
@@ -26,8 +28,9 @@
 // something else is that thing's name ("The Custody Sergeant", a novel). A
 // force after "now" is the one served now ("Ex-Met, now Sussex Police"). The
 // decision takes, in order: parody and disclaimers, police abroad, corporate
-// accounts, a role the owner claims now, a role they held, and otherwise the
-// look-alike class that explains the profile. A force is attributed by
+// accounts, a role the owner claims now (or a force named alone as the
+// bio's first item, "Port of Tilbury Police."), a role they held, and
+// otherwise the look-alike class that explains the profile. A force is attributed by
 // aliases and handles before any number of places, and the location field
 // before the bio; a place shared by several areas, a club ("Leeds United
 // fan", and the same place in the handle), a demonym and a place that is

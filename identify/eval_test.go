@@ -169,3 +169,9 @@ func TestHeldOut6Targets(t *testing.T) { checkTargets(t, "../testdata/identify/t
 // force accuracy 0.941, and general fixes were then made from its misses, so
 // it is tuned on now.
 func TestHeldOut7Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test7.jsonl") }
+
+// TestHeldOut8Targets: the eighth held-out set, written by another author
+// who read only SPEC.md; its first run measured precision 0.914, recall
+// 0.929 and force accuracy 0.931, and general fixes were then made from
+// its misses, so it is tuned on now (README).
+func TestHeldOut8Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test8.jsonl") }

@@ -63,6 +63,10 @@ func compile(fb, ib []byte) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Misspellings first: every phrase of both files is read through them.
+	if err := b.spellings(idoc); err != nil {
+		return nil, err
+	}
 	if err := b.forces(fdoc); err != nil {
 		return nil, err
 	}
@@ -125,7 +129,7 @@ func fields(file string, n *yaml.Node, allowed []string, fn func(key string, v *
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		ok := false
+		ok := allowed == nil // nil: any key
 		for _, a := range allowed {
 			if k.Value == a {
 				ok = true
@@ -366,17 +370,20 @@ var roleNames = map[string]Role{"officer": Officer, "special": Special, "pcso": 
 func (b *builder) identity(root *yaml.Node) error {
 	const file = IdentityFile
 	return fields(file, root, []string{"roles", "context", "serving", "current", "modifiers", "former",
-		"corporate", "personal", "durations", "rank_titles", "lookalikes", "abroad", "discovery"}, func(k string, v *yaml.Node) error {
+		"corporate", "personal", "durations", "rank_titles", "lookalikes", "abroad", "discovery", "spellings", "groups"}, func(k string, v *yaml.Node) error {
 		switch k {
 		case "roles":
 			return fields(file, v, []string{"officer", "special", "pcso", "staff", "unknown"}, func(role string, rv *yaml.Node) error {
-				return fields(file, rv, []string{"strong", "bare", "slang", "weak", "emoji"}, func(str string, pv *yaml.Node) error {
+				return fields(file, rv, []string{"strong", "bare", "slang", "work", "weak", "outright", "emoji"}, func(str string, pv *yaml.Node) error {
 					return b.list(file, pv, entry{kind: kRole, role: roleNames[role], strong: str == "strong",
-						bare: str == "bare" || str == "slang", slang: str == "slang", emoji: str == "emoji"})
+						bare: str == "bare" || str == "slang" || str == "work", slang: str == "slang", emoji: str == "emoji",
+						work: str == "work", outright: str == "outright"})
 				})
 			})
 		case "context":
 			return b.list(file, v, entry{kind: kContext})
+		case "groups":
+			return b.list(file, v, entry{kind: kContext, group: true})
 		case "serving":
 			return b.list(file, v, entry{kind: kServing})
 		case "current":
@@ -441,6 +448,57 @@ func (b *builder) identity(root *yaml.Node) error {
 				seen[l] = p.line
 				b.search = append(b.search, p.s)
 			}
+		}
+		return nil
+	})
+}
+
+// spellings reads identity.yaml's misspellings ("polise" for "police"),
+// before any phrase, so that a misspelt word reads as the word it stands
+// for in every phrase of the rules ("Polise staff" is "police staff").
+func (b *builder) spellings(root *yaml.Node) error {
+	const file = IdentityFile
+	var n *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "spellings" {
+			n = root.Content[i+1]
+		}
+	}
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return &RuleError{File: file, Line: n.Line, Msg: "spellings: want a mapping of words to lists of their misspellings"}
+	}
+	return fields(file, n, nil, func(word string, v *yaml.Node) error {
+		ws, _ := phraseWords(word)
+		if len(ws) != 1 || ws[0] == numWord {
+			return &RuleError{File: file, Line: v.Line, Msg: fmt.Sprintf("spellings: %q: want one word", word)}
+		}
+		ps, err := strList(file, v)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			ms, _ := phraseWords(p.s)
+			if len(ms) != 1 || ms[0] == numWord {
+				return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("spellings: %q: want one word", p.s)}
+			}
+			m := ms[0]
+			if m == ws[0] {
+				return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("spellings: %q is the word itself", p.s)}
+			}
+			if prev, dup := b.spell[m]; dup {
+				return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("spellings: %q is already a spelling of %q", p.s, prev)}
+			}
+			if _, ok := b.spell[ws[0]]; ok {
+				return &RuleError{File: file, Line: v.Line, Msg: fmt.Sprintf("spellings: %q is itself a misspelling", word)}
+			}
+			if _, ok := b.vocab[m]; ok {
+				return &RuleError{File: file, Line: p.line, Msg: fmt.Sprintf("spellings: %q is a word the spellings already read as itself", p.s)}
+			}
+			b.spell[m] = ws[0]
+			b.vocab[m] = b.wordID(ws[0])
 		}
 		return nil
 	})

@@ -91,6 +91,12 @@ func TestLoadErrors(t *testing.T) {
 		{"no forces", "forces: []\n", miniIdentity, ForcesFile, 1, "no forces"},
 		{"empty file", "", miniIdentity, ForcesFile, 0, "empty"},
 		{"not a mapping", "- a\n- b\n", miniIdentity, ForcesFile, 1, "mapping"},
+		{"misspelling used in a phrase", miniForces, miniIdentity + "spellings:\n  police: [polise]\ncontext: [polise]\n", IdentityFile, 6, "a misspelling of"},
+		{"misspelling of two words", miniForces, miniIdentity + "spellings:\n  police: [polise]\n  polish: [polise]\n", IdentityFile, 6, "already a spelling"},
+		{"misspelling is the word", miniForces, miniIdentity + "spellings:\n  police: [Police]\n", IdentityFile, 5, "the word itself"},
+		{"misspelling of a misspelling", miniForces, miniIdentity + "spellings:\n  police: [polise]\n  polise: [polis]\n", IdentityFile, 6, "itself a misspelling"},
+		{"misspelling of two words at once", miniForces, miniIdentity + "spellings:\n  police: [\"pol ice\"]\n", IdentityFile, 5, "want one word"},
+		{"spellings not a mapping", miniForces, miniIdentity + "spellings: [polise]\n", IdentityFile, 4, "want a mapping"},
 		{"modifier in both lists of one class", miniForces, "modifiers:\n  former:\n    before: [retired]\n    after: [retired, retired]\n", IdentityFile, 4, "already defined"},
 	}
 	for _, c := range cases {
@@ -110,6 +116,16 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("%s: error %q does not start with the file and line", c.name, err)
 		}
 	}
+}
+
+// A misspelt word reads as the word in every phrase, in either file.
+func TestSpellings(t *testing.T) {
+	d, err := Parse([]byte(miniForces), []byte(miniIdentity+"spellings:\n  police: [polise, pollice]\n  testtown: [testtwon]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, d, "misspelt phrase", Profile{Bio: "Polise officer, Testtwon"}, serving("Test Police", Officer))
+	check(t, d, "joined", Profile{Bio: "#PolliceOfficer"}, serving("unknown", Officer))
 }
 
 func TestLoadMissingFile(t *testing.T) {
