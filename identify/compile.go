@@ -365,63 +365,42 @@ func (b *builder) finish(version string) *Detector {
 		}
 	}
 	d := &Detector{
-		version:    version,
-		vocab:      b.vocab,
-		wordFlags:  b.wordFlags,
-		edges:      map[uint64]int32{},
-		term:       b.term,
-		entries:    b.entries,
-		forces:     b.forceList,
-		official:   b.official,
-		classes:    b.classes,
-		modReason:  b.modReason,
-		search:     b.search,
-		byName:     map[string]int32{},
-		rootNum:    -1,
-		idA:        -1,
-		idAn:       -1,
-		idNow:      -1,
-		idThe:      -1,
-		idAt:       -1,
-		idWith:     -1,
-		idTo:       -1,
-		idAnd:      -1,
-		idOr:       -1,
-		idMyself:   -1,
-		idOfficial: -1,
+		version:   version,
+		vocab:     b.vocab,
+		wordFlags: b.wordFlags,
+		edges:     map[uint64]int32{},
+		term:      b.term,
+		entries:   b.entries,
+		forces:    b.forceList,
+		official:  b.official,
+		classes:   b.classes,
+		modReason: b.modReason,
+		search:    b.search,
+		byName:    map[string]int32{},
+		rootNum:   -1,
 	}
-	if id, ok := b.vocab["a"]; ok {
-		d.idA = id
-	}
-	if id, ok := b.vocab["an"]; ok {
-		d.idAn = id
-	}
-	if id, ok := b.vocab["now"]; ok {
-		d.idNow = id
-	}
-	if id, ok := b.vocab["the"]; ok {
-		d.idThe = id
-	}
-	if id, ok := b.vocab["at"]; ok {
-		d.idAt = id
-	}
-	if id, ok := b.vocab["with"]; ok {
-		d.idWith = id
-	}
-	if id, ok := b.vocab["to"]; ok {
-		d.idTo = id
-	}
-	if id, ok := b.vocab["and"]; ok {
-		d.idAnd = id
-	}
-	if id, ok := b.vocab["or"]; ok {
-		d.idOr = id
-	}
-	if id, ok := b.vocab["myself"]; ok {
-		d.idMyself = id
-	}
-	if id, ok := b.vocab["official"]; ok {
-		d.idOfficial = id
+	// Function words the detector tests for; -1 when no phrase uses one, so
+	// it never matches.
+	for _, w := range []struct {
+		word string
+		id   *int32
+	}{
+		{"a", &d.idA},
+		{"an", &d.idAn},
+		{"now", &d.idNow},
+		{"the", &d.idThe},
+		{"at", &d.idAt},
+		{"with", &d.idWith},
+		{"to", &d.idTo},
+		{"and", &d.idAnd},
+		{"or", &d.idOr},
+		{"myself", &d.idMyself},
+		{"official", &d.idOfficial},
+	} {
+		*w.id = -1
+		if id, ok := b.vocab[w.word]; ok {
+			*w.id = id
+		}
 	}
 	// "PC by day": words no phrase needs, so added here.
 	d.idBy, d.idDay = b.wordID("by"), b.wordID("day")
