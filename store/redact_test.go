@@ -343,13 +343,7 @@ func TestRedactedChainDetectsTampering(t *testing.T) {
 	if red.Seq == 0 || plain.Seq == 0 {
 		t.Fatal("fixture entries not found")
 	}
-	for _, c := range []struct {
-		name string
-		seq  uint64
-		edit func(e *store.AuditEntry)
-		at   uint64
-		why  string
-	}{
+	tamperEach(t, path, []tamper{
 		{"kept value of a redacted entry", red.Seq, func(e *store.AuditEntry) { e.Detail["decision"] = "confirm" }, red.Seq, "hash mismatch"},
 		{"actor of a redacted entry", red.Seq, func(e *store.AuditEntry) { e.Actor = "rev-mallory" }, red.Seq, "hash mismatch"},
 		{"commitment of a removed value", red.Seq, func(e *store.AuditEntry) {
@@ -367,13 +361,7 @@ func TestRedactedChainDetectsTampering(t *testing.T) {
 		{"detail key added", plain.Seq, func(e *store.AuditEntry) { e.Detail["extra"] = "x" }, plain.Seq, "altered"},
 		{"detail key dropped", plain.Seq, func(e *store.AuditEntry) { delete(e.Detail, "note") }, plain.Seq, "altered"},
 		{"tombstone's digest", tomb, func(e *store.AuditEntry) { e.Detail[store.TombDigest] = strings.Repeat("0", 64) }, tomb, "hash mismatch"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			p := copyFile(t, path)
-			editEntry(t, p, c.seq, c.edit)
-			wantBroken(t, p, c.at, c.why)
-		})
-	}
+	})
 }
 
 // TestLegacyStore opens a store written before audit entries were sealed
@@ -425,13 +413,7 @@ func TestLegacyStore(t *testing.T) {
 	if tr := traces(t, path, secretHandle, note); len(tr) > 0 {
 		t.Errorf("after the purge: %s", strings.Join(tr, "; "))
 	}
-	for _, c := range []struct {
-		name string
-		seq  uint64
-		edit func(e *store.AuditEntry)
-		at   uint64
-		why  string
-	}{
+	tamperEach(t, path, []tamper{
 		{"kept value of a redacted legacy entry", red.Seq, func(e *store.AuditEntry) { e.Detail["decision"] = "confirm" }, tomb, "digest"},
 		{"legacy redaction mark removed", red.Seq, func(e *store.AuditEntry) { e.Redaction = nil }, red.Seq, "hash mismatch"},
 		{"unredacted legacy entry", plain.Seq, func(e *store.AuditEntry) { e.Actor = "rev-mallory" }, plain.Seq, "hash mismatch"},
@@ -439,13 +421,7 @@ func TestLegacyStore(t *testing.T) {
 			delete(e.Detail, "note")
 			e.Redaction = &store.AuditRedaction{By: tomb, Fields: map[string]string{"detail.note": ""}, Legacy: true}
 		}, tomb, "digest"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			p := copyFile(t, path)
-			editEntry(t, p, c.seq, c.edit)
-			wantBroken(t, p, c.at, c.why)
-		})
-	}
+	})
 }
 
 // TestPurgeKilledBeforeCommit kills a purge (SIGKILL, in a child process)
@@ -520,5 +496,28 @@ func TestPurgeKilledBeforeCommit(t *testing.T) {
 	res, err := db.Purge(notesPurge(false))
 	if err != nil || res.AuditRedacted != 3 || len(res.Posts) != 2 {
 		t.Fatalf("purge after the kill: %+v %v", res, err)
+	}
+}
+
+// tamper is one edit to the audit entry seq of a copied store, and where
+// and why verification must then fail.
+type tamper struct {
+	name string
+	seq  uint64
+	edit func(e *store.AuditEntry)
+	at   uint64
+	why  string
+}
+
+// tamperEach applies each edit to its own copy of the store at path and
+// checks that verification catches it.
+func tamperEach(t *testing.T, path string, cases []tamper) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := copyFile(t, path)
+			editEntry(t, p, c.seq, c.edit)
+			wantBroken(t, p, c.at, c.why)
+		})
 	}
 }
