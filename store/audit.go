@@ -69,8 +69,13 @@ func (r *AuditRedaction) fields() map[string]string {
 func auditHash(e AuditEntry) string {
 	e.Hash = ""
 	raw, _ := json.Marshal(e) // struct with string maps: cannot fail
+	return chainHash(e.Prev, raw)
+}
+
+// chainHash links an entry's hashed form to the previous entry's hash.
+func chainHash(prev string, raw []byte) string {
 	h := sha256.New()
-	h.Write([]byte(e.Prev))
+	h.Write([]byte(prev))
 	h.Write(raw)
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -189,10 +194,7 @@ func sealedHash(e AuditEntry) (string, error) {
 		form.Fields[f] = c
 	}
 	raw, _ := json.Marshal(form) // string maps: cannot fail
-	h := sha256.New()
-	h.Write([]byte(e.Prev))
-	h.Write(raw)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return chainHash(e.Prev, raw), nil
 }
 
 // errAltered is the reason an entry's content does not match its hash.
