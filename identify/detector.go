@@ -35,7 +35,7 @@ type Detector struct {
 	idOfficial  int32 // "official", or -1
 	idBy, idDay int32 // "by" and "day"
 	idIn, idFor int32 // "in" and "for"
-	idOn        int32 // "on"
+	idOn, idOf  int32 // "on" and "of"
 
 	pool sync.Pool
 }
@@ -539,8 +539,9 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 				continue
 			}
 			// "Recruiting detectives and police staff": the people a
-			// business serves come in lists.
-			if f&wSkip != 0 || attached && st == stOther && f&wStop != 0 && w.clients(ui) {
+			// business serves come in lists. "Mam to a PC": a family
+			// word's "to".
+			if f&wSkip != 0 || k == ui+1 && w.ofTo(ui) || attached && st == stOther && f&wStop != 0 && w.clients(ui) {
 				continue
 			}
 			if attached && st == stOther && w.family(ui) && w.joins(v) {
@@ -656,6 +657,18 @@ func (w *work) gap(t int32) string {
 func (w *work) family(ui int) bool {
 	e := w.entry(&w.units[ui])
 	return e != nil && e.kind == kMod && e.mod == mFamily
+}
+
+// ofTo reports whether family word ui is followed by "of" or "to" in the
+// same item: "Grandad of a new PC", "mam to a polis officer" name a
+// relative's role, whichever family list holds the word.
+func (w *work) ofTo(ui int) bool {
+	u := &w.units[ui]
+	if !w.family(ui) || u.t1-u.t0 != 1 || int(u.t1) >= len(w.toks) {
+		return false
+	}
+	t := &w.toks[u.t1]
+	return t.field == u.field && t.flags&(fHard|fSoft) == 0 && t.id >= 0 && (t.id == w.d.idTo || t.id == w.d.idOf)
 }
 
 // joins reports whether unit v is "and" or "or".
@@ -857,6 +870,7 @@ var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOth
 func (w *work) modify() {
 	relatives := false
 	relative := false // a family word reached someone's role
+	relativeBy := -1
 	for ui := range w.units {
 		u := &w.units[ui]
 		if u.e < 0 {
@@ -882,7 +896,7 @@ func (w *work) modify() {
 		case kMod:
 			st := modState[e.mod]
 			var attached, consumed bool
-			if e.dir&dirBefore != 0 || relatives && e.dir&dirPossessive != 0 {
+			if e.dir&dirBefore != 0 || relatives && e.dir&dirPossessive != 0 || e.mod == mFamily && w.ofTo(ui) {
 				attached, consumed = w.forward(ui, st)
 			}
 			if !attached && !consumed && (e.dir&dirAfter != 0 || e.dir&dirPossessive != 0 && w.units[ui].flags&fPoss != 0) {
@@ -896,7 +910,9 @@ func (w *work) modify() {
 			if !attached && st == stFormer && e.dir&dirAfter != 0 {
 				w.markCurrent(ui)
 			}
-			relative = relative || attached && e.mod == mFamily
+			if attached && e.mod == mFamily && !relative {
+				relative, relativeBy = true, ui
+			}
 			// A word that only follows what it changes, finding nothing
 			// there, was about something else: it is spent.
 			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0
@@ -930,6 +946,13 @@ func (w *work) modify() {
 	}
 	if relative {
 		w.brackets()
+		// The police officer emoji in a profile about a relative's role
+		// illustrates that role: "👮 my man's in blue".
+		for ui := range w.units {
+			if u := &w.units[ui]; u.e >= 0 && u.state == stSelf && w.d.entries[u.e].emoji {
+				w.setState(ui, stOther, relativeBy)
+			}
+		}
 	}
 	// A handle or name that repeats a word of the bio ("married_copper"
 	// for "Married to a copper") means what the bio means by it.

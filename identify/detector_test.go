@@ -691,3 +691,29 @@ func TestOutsideWriterClasses8(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestOutsideWriterClasses9 holds the classes test9.jsonl's misses showed,
+// in wording of our own, with near misses that must stay as they are.
+func TestOutsideWriterClasses9(t *testing.T) {
+	d := mustLoad(t)
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// A family word before "of" or "to" names a relative's role, and
+		// the police emoji illustrates it.
+		{"nana to", Profile{Bio: "Nana to a special constable in Swindon. Bingo on Thursdays."}, notPolice("family")},
+		{"mammy to", Profile{Bio: "Mammy to a DC in Sheffield, proud as anything"}, notPolice("family")},
+		{"grandpa of a newly warranted", Profile{Bio: "Grandpa of a newly warranted constable. Exeter allotments."}, notPolice("family")},
+		{"partner in blue with the emoji", Profile{Bio: "👮 my fella's in blue 💙 Leicester | gym | brunch"}, notPolice("family")},
+		{"boys in blue are a group", Profile{Bio: "Proud nan. Our boys in blue keep Hull safe."}, notPolice("")},
+		{"a PC who is a nan", Profile{Bio: "Sergeant in Bristol. Nan to three."}, serving("Avon and Somerset Constabulary", Officer)},
+		{"a PC who is a dad of", Profile{Bio: "PC, Kent Police. Dad of two."}, serving("Kent Police", Officer)},
+		{"own role with the emoji and a relative", Profile{Bio: "👮 Response PC in Derby. My wife's in blue too."}, serving("Derbyshire Constabulary", Officer)},
+		{"a new PC", Profile{Bio: "Just a new PC in Luton."}, serving("Bedfordshire Police", Officer)},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}
