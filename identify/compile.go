@@ -73,6 +73,7 @@ type entry struct {
 	group    bool // a police word for a group of people ("officers"): never the owner's former role
 	outright bool // a weak word naming the kind of role outright ("staff"), over a weak word of another
 	length   bool // a serving phrase that is a length of service ("28 years in"): former people say it too
+	ends     bool // a former modifier that ends what comes before it, or stands alone as the owner's ("left last year")
 	mod      modKind
 	dir      uint8
 	weight   int8

@@ -914,8 +914,10 @@ func (w *work) modify() {
 				relative, relativeBy = true, ui
 			}
 			// A word that only follows what it changes, finding nothing
-			// there, was about something else: it is spent.
-			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0
+			// there, was about something else: it is spent; but one
+			// that ends a time of its own ("Left last year.") says it of
+			// the owner.
+			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0 && !e.ends
 		case kLookalike:
 			w.forward(ui, stOther)
 			if w.d.classes[e.class].names {

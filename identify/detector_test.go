@@ -696,6 +696,7 @@ func TestOutsideWriterClasses8(t *testing.T) {
 // in wording of our own, with near misses that must stay as they are.
 func TestOutsideWriterClasses9(t *testing.T) {
 	d := mustLoad(t)
+	former := func(role Role) want { return want{false, Former, "", role, ReasonFormer} }
 	cases := []struct {
 		name string
 		p    Profile
@@ -712,6 +713,15 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"a PC who is a dad of", Profile{Bio: "PC, Kent Police. Dad of two."}, serving("Kent Police", Officer)},
 		{"own role with the emoji and a relative", Profile{Bio: "👮 Response PC in Derby. My wife's in blue too."}, serving("Derbyshire Constabulary", Officer)},
 		{"a new PC", Profile{Bio: "Just a new PC in Luton."}, serving("Bedfordshire Police", Officer)},
+		// "ret" before a rank, as "retired" is; "left" with a time after
+		// what it ends.
+		{"ret in a handle", Profile{Handle: "ret_sgt_kent", Bio: "Retired Sergeant, Kent Police. 25 years. Now growing tomatoes."}, former(Officer)},
+		{"ret with a stop", Profile{Bio: "Ret. Inspector, South Yorkshire Police. Walker."}, former(Officer)},
+		{"left in a year", Profile{Bio: "Custody detention officer in Bristol, left in 2021. Florist now."}, former(Staff)},
+		{"left last year", Profile{Bio: "DC with Essex Police, left last year for the private sector."}, former(Officer)},
+		{"left alone", Profile{Bio: "Left in 2019. Police sergeant for 22 years before that."}, former(Officer)},
+		{"left-handed", Profile{Bio: "Left-handed PC in Hull. Darts."}, serving("Humberside Police", Officer)},
+		{"left back", Profile{Bio: "PC in Leeds. Left back for a Sunday league side."}, serving("West Yorkshire Police", Officer)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)

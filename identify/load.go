@@ -529,7 +529,7 @@ func (b *builder) modifiers(n *yaml.Node) error {
 		mod := map[string]modKind{"former": mFormer, "family": mFamily, "clients": mClients, "aspiring": mAspiring, "negation": mNegation}[k]
 		keys := []string{"before", "after", "possessive", "reason"}
 		if mod == mFormer {
-			keys = keys[:2]
+			keys = []string{"before", "after", "ends"}
 		}
 		return fields(file, v, keys, func(dir string, dv *yaml.Node) error {
 			if dir == "reason" {
@@ -537,8 +537,8 @@ func (b *builder) modifiers(n *yaml.Node) error {
 				b.modReason[mod] = r
 				return err
 			}
-			d := map[string]uint8{"before": dirBefore, "after": dirAfter, "possessive": dirPossessive}[dir]
-			return b.list(file, dv, entry{kind: kMod, mod: mod, dir: d})
+			d := map[string]uint8{"before": dirBefore, "after": dirAfter, "possessive": dirPossessive, "ends": dirAfter}[dir]
+			return b.list(file, dv, entry{kind: kMod, mod: mod, dir: d, ends: dir == "ends"})
 		})
 	})
 }
