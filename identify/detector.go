@@ -540,8 +540,8 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 			}
 			// "Recruiting detectives and police staff": the people a
 			// business serves come in lists. "Mam to a PC": a family
-			// word's "to".
-			if f&wSkip != 0 || k == ui+1 && w.ofTo(ui) || attached && st == stOther && f&wStop != 0 && w.clients(ui) {
+			// word's "to". "Discount 10% for police": a percentage.
+			if f&wSkip != 0 || k == ui+1 && w.ofTo(ui) || w.percent(v) || attached && st == stOther && f&wStop != 0 && w.clients(ui) {
 				continue
 			}
 			if attached && st == stOther && w.family(ui) && w.joins(v) {
@@ -669,6 +669,15 @@ func (w *work) ofTo(ui int) bool {
 	}
 	t := &w.toks[u.t1]
 	return t.field == u.field && t.flags&(fHard|fSoft) == 0 && t.id >= 0 && (t.id == w.d.idTo || t.id == w.d.idOf)
+}
+
+// percent reports whether unit v is a number followed by "%".
+func (w *work) percent(v *unit) bool {
+	if v.e >= 0 || v.t1-v.t0 != 1 || w.toks[v.t0].flags&fNum == 0 {
+		return false
+	}
+	t := &w.toks[v.t0]
+	return int(t.end) < len(w.texts[t.field]) && w.texts[t.field][t.end] == '%'
 }
 
 // joins reports whether unit v is "and" or "or".
@@ -977,7 +986,11 @@ func (w *work) modify() {
 			}
 			switch e := &w.d.entries[u.e]; e.kind {
 			case kRole, kAlias, kHandle, kWeakAlias, kContext, kAbroad:
-				brand = -2
+				// The police a business serves ("Blue light discount 10%
+				// for police") are not the bio's own.
+				if u.state != stOther {
+					brand = -2
+				}
 			case kLookalike:
 				if brand == -1 && u.state == stSelf && !w.d.classes[e.class].keepsRanks {
 					brand = int32(ui)

@@ -722,6 +722,17 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"left alone", Profile{Bio: "Left in 2019. Police sergeant for 22 years before that."}, former(Officer)},
 		{"left-handed", Profile{Bio: "Left-handed PC in Hull. Darts."}, serving("Humberside Police", Officer)},
 		{"left back", Profile{Bio: "PC in Leeds. Left back for a Sunday league side."}, serving("West Yorkshire Police", Officer)},
+		// A business named with a police word: the police it gives a
+		// discount to are its customers; a venue in a police building;
+		// copper the metal; a firm's "& Co".
+		{"discount with a percentage", Profile{Name: "Sergeant's Sarnies", Bio: "Sandwich bar in Stafford. Discount 20% for police & NHS staff."}, notPolice("business")},
+		{"an officer mentions a discount", Profile{Name: "Dave", Bio: "Sergeant, Staffordshire Police. Ask me about the 10% police discount at the canteen."}, serving("Staffordshire Police", Officer)},
+		{"gastropub in a police station", Profile{Name: "The Nick", Bio: "Gastropub in the old police station, Bakewell. Book a table."}, notPolice("business")},
+		{"drinks served in the cells", Profile{Name: "Custody Bar", Bio: "Cocktail bar in a converted police station. Drinks served in the cells."}, notPolice("business")},
+		{"an officer at the old police station", Profile{Bio: "Police sergeant working out of the old police station, Bakewell."}, serving("Derbyshire Constabulary", Officer)},
+		{"firm and co", Profile{Name: "Bobby & Co", Bio: "Hand-tied bouquets and wedding flowers. Tamworth."}, notPolice("business")},
+		{"copper coins", Profile{Bio: "Dealer in old copper coins and medals. Whitby."}, notPolice("")},
+		{"a copper who collects coins", Profile{Bio: "Copper in Whitby. Collects old coins."}, serving("North Yorkshire Police", Officer)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)

@@ -104,7 +104,9 @@ func (s *scanner) scan(text string, out sink) {
 				out.run(s.norm, s.kinds, s.offs, int32(i+1), s.brk)
 				s.brk = 0
 				s.norm, s.kinds, s.offs = s.norm[:0], s.kinds[:0], s.offs[:0]
-			case c == ' ' || c == '@' || c == '#':
+			case c == ' ' || c == '@' || c == '#' || c == '%':
+				// "10% for police": a percentage is one item with what
+				// follows it.
 				flush(int32(i))
 			case c == '.' || c == '!' || c == '?' || c == ';' || c == '|' || c == '\n' || c == '\r' || c == '\t':
 				flush(int32(i))
