@@ -653,9 +653,11 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 	no := func(st Status, reason string) Result {
 		return Result{Status: st, Role: Unknown, Reason: reason}
 	}
-	// Parody and disclaimers reject whatever else the profile says.
+	// Parody and disclaimers reject whatever else the profile says, but
+	// not after the owner's own serving phrase in the same sentence:
+	// "Tweets personal, not official" says the account is a person's.
 	for i := range units {
-		if e := w.entry(&units[i]); e != nil && e.kind == kLookalike && d.classes[e.class].override {
+		if e := w.entry(&units[i]); e != nil && e.kind == kLookalike && d.classes[e.class].override && !w.afterServing(i) {
 			w.ev = append(w.ev, int32(i))
 			return no(NotPolice, d.classes[e.class].reason)
 		}
@@ -753,6 +755,24 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		return no(NotPolice, ReasonAbroad)
 	}
 	return no(NotPolice, w.rejection(f))
+}
+
+// afterServing reports whether unit i follows a serving phrase of the
+// owner's, in the first person, in its sentence ("views my own, not
+// official", "tweets personal, not official").
+func (w *work) afterServing(i int) bool {
+	units := w.units
+	for k := i - 1; k >= 0 && units[k].field == units[i].field && units[k+1].flags&fHard == 0; k-- {
+		if e := w.entry(&units[k]); e == nil || e.kind != kServing || units[k].state != stSelf {
+			continue
+		}
+		for t := units[k].t0; t < units[k].t1; t++ {
+			if id := w.toks[t].id; id >= 0 && w.d.wordFlags[id]&wPersonal != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rejection says why a profile that claims no police role of its own is out:

@@ -733,6 +733,13 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"firm and co", Profile{Name: "Bobby & Co", Bio: "Hand-tied bouquets and wedding flowers. Tamworth."}, notPolice("business")},
 		{"copper coins", Profile{Bio: "Dealer in old copper coins and medals. Whitby."}, notPolice("")},
 		{"a copper who collects coins", Profile{Bio: "Copper in Whitby. Collects old coins."}, serving("North Yorkshire Police", Officer)},
+		// "Not official" after the owner's first-person serving phrase
+		// says the account is a person's, not a parody.
+		{"posts personal, not official", Profile{Bio: "DS, Leicestershire Police. Posts personal, not official."}, serving("Leicestershire Police", Officer)},
+		{"views my own, not official", Profile{Bio: "Custody sergeant in Derby | views my own, not official"}, serving("Derbyshire Constabulary", Officer)},
+		{"not official on its own", Profile{Name: "Inspector Bob", Bio: "Not official. Inspector of the Leicestershire Police canteen."}, notPolice("parody")},
+		{"personal, then a parody sentence", Profile{Name: "Sergeant Snort", Bio: "Tweets personal. Spoof account of Derbyshire Police."}, notPolice("parody")},
+		{"serving up a parody", Profile{Name: "Chief Constable Bob", Bio: "Serving up the Met's finest, spoof account."}, notPolice("parody")},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
