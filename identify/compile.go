@@ -140,6 +140,8 @@ const (
 	wPlaceTail // after a club's name, shows it is the place: "Leicester City centre"
 	wRankTitle // before a bare rank, part of a police job title: "Neighbourhood Sgt"
 	wOfficial  // ends "official <force> account" as it ends a strong corporate phrase "official account"
+	wDeptForce // after a force's name ending in "police", makes it a namesake abroad: "Kent Police Department"
+	wDeptTown  // after a town and "police", makes it a namesake abroad: "Windsor Police Service"
 )
 
 // numWord stands for any number in a phrase; wildNum is its edge label.
@@ -402,6 +404,14 @@ func (b *builder) finish(version string) *Detector {
 		if id, ok := b.vocab[w.word]; ok {
 			*w.id = id
 		}
+	}
+	// A namesake abroad ("Kent Police Department") reads as a police
+	// word from abroad.
+	d.namesake = int32(len(b.entries))
+	d.entries = append(d.entries, entry{kind: kAbroad, text: "a UK name for police abroad", file: IdentityFile})
+	d.idPolice = -1
+	if id, ok := b.vocab["police"]; ok {
+		d.idPolice = id
 	}
 	// "PC by day": words no phrase needs, so added here.
 	d.idBy, d.idDay = b.wordID("by"), b.wordID("day")

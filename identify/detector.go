@@ -36,6 +36,8 @@ type Detector struct {
 	idBy, idDay int32 // "by" and "day"
 	idIn, idFor int32 // "in" and "for"
 	idOn, idOf  int32 // "on" and "of"
+	idPolice    int32 // "police", or -1
+	namesake    int32 // the entry a namesake abroad reads as ("Kent Police Department")
 
 	pool sync.Pool
 }
@@ -873,10 +875,50 @@ func (w *work) movedOn() {
 	}
 }
 
+// namesakes reads a UK force's name or town that names police abroad as
+// a police word from abroad: no UK force is a department ("Kent Police
+// Department, Washington State") and no UK town has a police service of
+// its own ("Windsor Police Service, Ontario"); the words come from
+// identity.yaml (abroad: after_force, after_town).
+func (w *work) namesakes() {
+	d := w.d
+	if d.idPolice < 0 {
+		return
+	}
+	next := func(t int32, field uint8) int32 {
+		if int(t) >= len(w.toks) || w.toks[t].field != field || w.toks[t].flags&(fHard|fSoft) != 0 || w.toks[t].id < 0 {
+			return -1
+		}
+		return w.toks[t].id
+	}
+	for ui := range w.units {
+		u := &w.units[ui]
+		if u.e < 0 {
+			continue
+		}
+		e := &d.entries[u.e]
+		switch {
+		case e.kind == kAlias && !d.forces[e.force].Abroad:
+			if w.toks[u.t1-1].id == d.idPolice {
+				if id := next(u.t1, u.field); id >= 0 && d.wordFlags[id]&wDeptForce != 0 {
+					u.e = d.namesake
+				}
+			}
+		case (e.kind == kPlace || e.kind == kWeakPlace) && !d.forces[e.force].Abroad:
+			if next(u.t1, u.field) == d.idPolice {
+				if id := next(u.t1+1, u.field); id >= 0 && d.wordFlags[id]&wDeptTown != 0 {
+					u.e = d.namesake
+				}
+			}
+		}
+	}
+}
+
 var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOther, mAspiring: stAspiring, mNegation: stNegated}
 
 // modify applies every modifier and look-alike to what it reaches.
 func (w *work) modify() {
+	w.namesakes()
 	relatives := false
 	relative := false // a family word reached someone's role
 	relativeBy := -1

@@ -739,6 +739,14 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"views my own, not official", Profile{Bio: "Custody sergeant in Derby | views my own, not official"}, serving("Derbyshire Constabulary", Officer)},
 		{"not official on its own", Profile{Name: "Inspector Bob", Bio: "Not official. Inspector of the Leicestershire Police canteen."}, notPolice("parody")},
 		{"personal, then a parody sentence", Profile{Name: "Sergeant Snort", Bio: "Tweets personal. Spoof account of Derbyshire Police."}, notPolice("parody")},
+		// A UK force's name with "department", a UK town with its own
+		// "police service": police abroad.
+		{"town's police service", Profile{Bio: "Sergeant, Peterborough Police Service, Ontario."}, notPolice(ReasonAbroad)},
+		{"force's name with dept", Profile{Name: "Det. Ray", Bio: "Detective with Essex Police Dept, Vermont."}, notPolice(ReasonAbroad)},
+		{"town police dept", Profile{Bio: "Officer, Bedford Police Dept. Coffee and donuts."}, notPolice(ReasonAbroad)},
+		{"a department store after a stop", Profile{Bio: "PC, Essex Police. Department store Santa at Christmas."}, serving("Essex Police", Officer)},
+		{"a department of the force", Profile{Bio: "Police staff in the Kent Police HR department."}, serving("Kent Police", Staff)},
+		{"town, then police service", Profile{Bio: "Special constable in Windsor, police service runs in the family."}, serving("Thames Valley Police", Special)},
 		{"serving up a parody", Profile{Name: "Chief Constable Bob", Bio: "Serving up the Met's finest, spoof account."}, notPolice("parody")},
 	}
 	for _, c := range cases {

@@ -418,9 +418,14 @@ func (b *builder) identity(root *yaml.Node) error {
 		case "lookalikes":
 			return b.lookalikes(v)
 		case "abroad":
-			return fields(file, v, []string{"terms", "location_codes"}, func(k string, av *yaml.Node) error {
-				if k == "terms" {
+			return fields(file, v, []string{"terms", "location_codes", "after_force", "after_town"}, func(k string, av *yaml.Node) error {
+				switch k {
+				case "terms":
 					return b.list(file, av, entry{kind: kAbroad})
+				case "after_force":
+					return b.words(file, av, wDeptForce)
+				case "after_town":
+					return b.words(file, av, wDeptTown)
 				}
 				codes, err := strList(file, av)
 				if err != nil {
