@@ -747,6 +747,12 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"a department store after a stop", Profile{Bio: "PC, Essex Police. Department store Santa at Christmas."}, serving("Essex Police", Officer)},
 		{"a department of the force", Profile{Bio: "Police staff in the Kent Police HR department."}, serving("Kent Police", Staff)},
 		{"town, then police service", Profile{Bio: "Special constable in Windsor, police service runs in the family."}, serving("Thames Valley Police", Special)},
+		// An applicant's steps before a role.
+		{"shortlisted", Profile{Bio: "Shortlisted for a special constable role with Cheshire! 🤞 Barista."}, notPolice("aspiring")},
+		{"interview for", Profile{Bio: "Interview for PCSO in Preston today, fingers crossed"}, notPolice("aspiring")},
+		{"interviewed for, then a town", Profile{Handle: "soon_a_pc", Bio: "Interviewed for a PC post in Carlisle on Monday. Chef."}, notPolice("aspiring")},
+		{"an officer's promotion interview", Profile{Bio: "PC in Preston. Interview for sergeant next week!"}, serving("Lancashire Constabulary", Officer)},
+		{"shortlisted for a bake off", Profile{Bio: "Sergeant, Cheshire Police. Shortlisted for the force bake off."}, serving("Cheshire Constabulary", Officer)},
 		{"serving up a parody", Profile{Name: "Chief Constable Bob", Bio: "Serving up the Met's finest, spoof account."}, notPolice("parody")},
 	}
 	for _, c := range cases {
