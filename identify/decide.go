@@ -1038,11 +1038,18 @@ func (w *work) corporate(p Profile) bool {
 		if e != nil && (e.kind == kAlias || e.kind == kHandle) && u.state == stSelf {
 			named = true
 		}
-		// "Official Met account": a strong phrase with the force inside.
-		if e != nil && (e.kind == kAlias || e.kind == kHandle || e.kind == kWeakAlias) && u.state == stSelf && w.officialAround(i) {
-			score += 3
-			official, named = true, true
-			w.ev = append(w.ev, int32(i))
+		// "Official Met account", "Official recruitment account of
+		// GMP": a strong phrase with words inside.
+		if e == nil {
+			if ok, force := w.officialAround(i); ok {
+				score += 3
+				official = true
+				w.ev = append(w.ev, int32(i))
+				if force >= 0 {
+					named = true
+					w.ev = append(w.ev, int32(force))
+				}
+			}
 		}
 		for t := u.t0; t < u.t1; t++ {
 			if id := w.toks[t].id; id >= 0 && d.wordFlags[id]&wPersonal != 0 && u.field == fieldBio {
@@ -1053,7 +1060,7 @@ func (w *work) corporate(p Profile) bool {
 			if e != nil && e.kind == kRole {
 				nameRole = true
 			}
-			if e == nil && w.word(u)&(wUnit|wQualifier|wSkip) == 0 && w.toks[u.t0].flags&fNum == 0 {
+			if e == nil && w.word(u)&(wUnit|wQualifier|wSkip) == 0 && w.toks[u.t0].flags&fNum == 0 && !w.unitName(u) {
 				nameWord = true
 			}
 		}
@@ -1086,17 +1093,60 @@ func (w *work) corporate(p Profile) bool {
 	return false
 }
 
-// officialAround reports whether force unit i stands between "official"
-// and the word that ends a strong corporate phrase with it ("account"),
-// an "official" no other corporate phrase has counted ("the official").
-func (w *work) officialAround(i int) bool {
-	u := &w.units[i]
-	if i == 0 || w.units[i-1].e >= 0 || int(u.t1) >= len(w.toks) || w.d.idOfficial < 0 {
-		return false
+// officialAround reports whether unit i is an "official" that no other
+// corporate phrase has counted, followed in its sentence, after at most
+// three words, by the word that ends a strong corporate phrase with it
+// ("account"): "Official Met account", "Official recruitment account of
+// GMP". The words between may be a force (returned, else -1), places,
+// police and team words, or words the rules do not know; a role, a
+// look-alike or a modifier is something else's account ("official fan
+// account").
+func (w *work) officialAround(i int) (bool, int) {
+	units := w.units
+	u := &units[i]
+	if u.e >= 0 || u.t1-u.t0 != 1 || w.d.idOfficial < 0 || w.toks[u.t0].id != w.d.idOfficial {
+		return false, -1
 	}
-	prev, next := &w.toks[u.t0-1], &w.toks[u.t1]
-	return prev.field == u.field && next.field == u.field && prev.id == w.d.idOfficial &&
-		w.toks[u.t0].flags&fHard == 0 && next.flags&fHard == 0 && next.id >= 0 && w.d.wordFlags[next.id]&wOfficial != 0
+	force := -1
+	for k := i + 1; k < len(units) && k <= i+4; k++ {
+		v := &units[k]
+		if v.field != u.field || v.flags&fHard != 0 {
+			break
+		}
+		wf := w.word(v)
+		if k > i+1 && wf&wOfficial != 0 && v.e < 0 {
+			return true, force
+		}
+		e := w.entry(v)
+		switch {
+		case e == nil || wf&(wUnit|wQualifier) != 0:
+		case (e.kind == kAlias || e.kind == kHandle || e.kind == kWeakAlias) && v.state == stSelf:
+			if force < 0 {
+				force = k
+			}
+		case e.kind == kPlace || e.kind == kWeakPlace || e.kind == kContext || e.kind == kCorporate && e.weight < 3:
+		default:
+			return false, -1
+		}
+	}
+	return false, -1
+}
+
+// unitName reports whether a display-name word the rules do not know is
+// the name of a unit, as the bio uses it right before a team word ("Met
+// Trident" of "the Met's Trident command"), not a person's name.
+func (w *work) unitName(u *unit) bool {
+	name := w.text(u)
+	for t := range w.toks {
+		tk := &w.toks[t]
+		if tk.field != fieldBio || t+1 >= len(w.toks) || !strings.EqualFold(w.texts[fieldBio][tk.start:tk.end], name) {
+			continue
+		}
+		if n := &w.toks[t+1]; n.field == fieldBio && n.flags&fHard == 0 && n.id >= 0 && w.d.wordFlags[n.id]&wUnit != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // composed reports whether a handle or display name is made only of a

@@ -697,6 +697,7 @@ func TestOutsideWriterClasses8(t *testing.T) {
 func TestOutsideWriterClasses9(t *testing.T) {
 	d := mustLoad(t)
 	former := func(role Role) want { return want{false, Former, "", role, ReasonFormer} }
+	corp := want{false, Corporate, "", Unknown, ReasonCorporate}
 	cases := []struct {
 		name string
 		p    Profile
@@ -753,6 +754,17 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"interviewed for, then a town", Profile{Handle: "soon_a_pc", Bio: "Interviewed for a PC post in Carlisle on Monday. Chef."}, notPolice("aspiring")},
 		{"an officer's promotion interview", Profile{Bio: "PC in Preston. Interview for sergeant next week!"}, serving("Lancashire Constabulary", Officer)},
 		{"shortlisted for a bake off", Profile{Bio: "Sergeant, Cheshire Police. Shortlisted for the force bake off."}, serving("Cheshire Constabulary", Officer)},
+		// Official accounts of recruitment teams, commands and
+		// partnership teams.
+		{"official ... account", Profile{Handle: "tvp_fel", Bio: "Official firearms licensing account of Thames Valley Police. Renewals and queries."}, corp},
+		{"official supporters page", Profile{Bio: "Official supporters page for the TVP dog section. Run by volunteers."}, notPolice("supporter")},
+		{"official referee account of an officer", Profile{Name: "Sam Patel", Bio: "Sergeant, Thames Valley Police. Official Sunday league referee account."}, serving("Thames Valley Police", Officer)},
+		{"a command's name in the display name", Profile{Name: "Met Falcon", Handle: "MetFalcon", Bio: "Official account of the Met's Falcon command. Fraud and cyber crime. Not monitored 24/7."}, corp},
+		{"a person's name is not a command", Profile{Name: "Sarah Moss", Bio: "Sergeant in the Met. Official account? No, it's mine."}, serving("Metropolitan Police Service", Officer)},
+		{"area abbreviation in a team name", Profile{Name: "Hunts Rural Police", Bio: "Rural crime team covering Huntingdonshire villages. Report it online or call 101."}, corp},
+		{"operational partnership team", Profile{Name: "Essex Police Operational Partnership Team", Handle: "EssexPoliceOPT", Bio: "Tackling knife crime across Chelmsford."}, corp},
+		{"join the force", Profile{Name: "Join Kent Police", Handle: "JoinKentPolice", Bio: "Careers with Kent Police: officers, PCSOs, staff and specials. Apply today."}, corp},
+		{"a recruiting sergeant", Profile{Name: "Amy (join us!)", Bio: "Sergeant at Kent Police, recruitment team. Ask me about joining."}, serving("Kent Police", Officer)},
 		{"serving up a parody", Profile{Name: "Chief Constable Bob", Bio: "Serving up the Met's finest, spoof account."}, notPolice("parody")},
 	}
 	for _, c := range cases {
