@@ -765,6 +765,12 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"operational partnership team", Profile{Name: "Essex Police Operational Partnership Team", Handle: "EssexPoliceOPT", Bio: "Tackling knife crime across Chelmsford."}, corp},
 		{"join the force", Profile{Name: "Join Kent Police", Handle: "JoinKentPolice", Bio: "Careers with Kent Police: officers, PCSOs, staff and specials. Apply today."}, corp},
 		{"a recruiting sergeant", Profile{Name: "Amy (join us!)", Bio: "Sergeant at Kent Police, recruitment team. Ask me about joining."}, serving("Kent Police", Officer)},
+		// Information management is a staff job; asking for
+		// information is not.
+		{"information governance", Profile{Bio: "Information governance and records management at Avon and Somerset Police."}, serving("Avon and Somerset Constabulary", Staff)},
+		{"foi officer in a handle", Profile{Handle: "foi_officer_dan", Bio: "Durham Constabulary. Tea and spreadsheets."}, serving("Durham Constabulary", Staff)},
+		{"foi requests", Profile{Bio: "Campaigner. FOI requests to Durham Constabulary about stop and search."}, notPolice("")},
+		{"records manager elsewhere", Profile{Bio: "Records manager at a Leeds law firm."}, notPolice("")},
 		{"serving up a parody", Profile{Name: "Chief Constable Bob", Bio: "Serving up the Met's finest, spoof account."}, notPolice("parody")},
 	}
 	for _, c := range cases {
