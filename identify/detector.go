@@ -507,6 +507,21 @@ func (w *work) nameOf(ui int) {
 	}
 }
 
+// jobOf reports whether look-alike ui comes right after a strong role of
+// the owner's in the same item ("Police staff trainer", "police officer
+// and" is not), so that it names what that role does. A company's word
+// ("Police staff recruitment agency") names the company instead.
+func (w *work) jobOf(ui int) bool {
+	units := w.units
+	u := &units[ui]
+	if ui == 0 || u.flags&(fHard|fSoft) != 0 || w.d.classes[w.d.entries[u.e].class].names {
+		return false
+	}
+	p := &units[ui-1]
+	e := w.entry(p)
+	return p.field == u.field && e != nil && e.kind == kRole && e.strong && p.state == stSelf
+}
+
 // subject reports whether a unit is something a modifier changes: a role,
 // a police word or a force.
 func subject(k kind) bool {
@@ -970,7 +985,12 @@ func (w *work) modify() {
 			// the owner.
 			w.units[ui].used = attached || consumed || e.dir&dirBefore == 0 && !e.ends
 		case kLookalike:
-			w.forward(ui, stOther)
+			// "Police staff trainer at Lincolnshire Police": right after
+			// the owner's role in words of its own, it is that role's
+			// job, and where it is done is theirs.
+			if !w.jobOf(ui) {
+				w.forward(ui, stOther)
+			}
 			if w.d.classes[e.class].names {
 				w.nameOf(ui)
 			}

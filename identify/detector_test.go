@@ -771,6 +771,12 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"foi officer in a handle", Profile{Handle: "foi_officer_dan", Bio: "Durham Constabulary. Tea and spreadsheets."}, serving("Durham Constabulary", Staff)},
 		{"foi requests", Profile{Bio: "Campaigner. FOI requests to Durham Constabulary about stop and search."}, notPolice("")},
 		{"records manager elsewhere", Profile{Bio: "Records manager at a Leeds law firm."}, notPolice("")},
+		// A trade right after the owner's role is what that role does,
+		// and where it is done is the owner's force.
+		{"officer trainer at a force", Profile{Bio: "Police officer trainer at Merseyside Police academy. Teaching first aid."}, serving("Merseyside Police", Officer)},
+		{"staff solicitor", Profile{Bio: "Police staff solicitor at West Mercia Police. Views mine."}, serving("West Mercia Police", Staff)},
+		{"a trainer of a force's officers", Profile{Bio: "Trainer for Merseyside Police officers. Self-employed."}, notPolice("trainer")},
+		{"a police trainer's business", Profile{Name: "Blue Line Training", Bio: "Police trainer and assessor. Courses for Merseyside Police recruits."}, notPolice("")},
 		{"serving up a parody", Profile{Name: "Chief Constable Bob", Bio: "Serving up the Met's finest, spoof account."}, notPolice("parody")},
 	}
 	for _, c := range cases {
