@@ -375,7 +375,7 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	// "PC Smith" as a display name: a rank and a surname.
 	if u.field == fieldName && first.flags&fUpper != 0 && int(u.t1) < len(w.toks) {
 		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
-			next.flags&fTitle != 0 && next.id < 0 && e.role == Officer {
+			next.flags&fTitle != 0 && w.nameWord(i+1) && e.role == Officer {
 			return true
 		}
 	}
@@ -554,7 +554,7 @@ func (w *work) bareOK(i int, f *facts) bool {
 	}
 	if u.field == fieldName && !w.entry(u).slang && w.toks[u.t0].flags&(fTitle|fUpper) != 0 && int(u.t1) < len(w.toks) {
 		if next := &w.toks[u.t1]; next.field == fieldName && next.flags&(fHard|fSoft) == 0 &&
-			next.flags&fTitle != 0 && next.id < 0 {
+			next.flags&fTitle != 0 && w.nameWord(i+1) {
 			return true
 		}
 	}
@@ -931,20 +931,33 @@ func (w *work) notWhere(i int) bool {
 	if u.field != fieldName {
 		return false
 	}
-	name := func(t *tok) bool {
-		return t.field == fieldName && t.id < 0 && t.flags&fTitle != 0 && t.flags&fUpper == 0
+	name := func(k int) bool {
+		t := &w.toks[units[k].t0]
+		return t.field == fieldName && w.nameWord(k) && t.flags&fTitle != 0 && t.flags&fUpper == 0
 	}
-	if int(u.t1) < len(w.toks) {
-		if t := &w.toks[u.t1]; name(t) && t.flags&(fHard|fSoft) == 0 {
-			return true
-		}
+	if i+1 < len(units) && name(i+1) && units[i+1].flags&(fHard|fSoft) == 0 {
+		return true
 	}
-	if u.t0 > 0 {
-		if t := &w.toks[u.t0-1]; name(t) && w.toks[u.t0].flags&(fHard|fSoft) == 0 {
-			return true
-		}
+	if i > 0 && name(i-1) && u.flags&(fHard|fSoft) == 0 {
+		return true
 	}
 	return false
+}
+
+// nameWord reports whether unit k may be a person's name: one word that
+// is no phrase here and that the rules know at most inside longer phrases
+// ("Price" of "PC Price", though "copper price" is a phrase; "Hill" of "DC
+// Hill", though "Bar Hill" is a place).
+func (w *work) nameWord(k int) bool {
+	if k < 0 || k >= len(w.units) {
+		return false
+	}
+	v := &w.units[k]
+	if v.e >= 0 || v.t1-v.t0 != 1 {
+		return false
+	}
+	id := w.toks[v.t0].id
+	return id < 0 || w.d.wordFlags[id] == 0
 }
 
 // club reports whether place unit i is followed by a club word ("Everton

@@ -763,7 +763,7 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"a person's name is not a command", Profile{Name: "Sarah Moss", Bio: "Sergeant in the Met. Official account? No, it's mine."}, serving("Metropolitan Police Service", Officer)},
 		{"area abbreviation in a team name", Profile{Name: "Hunts Rural Police", Bio: "Rural crime team covering Huntingdonshire villages. Report it online or call 101."}, corp},
 		{"operational partnership team", Profile{Name: "Essex Police Operational Partnership Team", Handle: "EssexPoliceOPT", Bio: "Tackling knife crime across Chelmsford."}, corp},
-		{"join the force", Profile{Name: "Join Kent Police", Handle: "JoinKentPolice", Bio: "Careers with Kent Police: officers, PCSOs, staff and specials. Apply today."}, corp},
+		{"join the force", Profile{Name: "Join Kent Police", Handle: "JoinKentPolice", Bio: "Officers, PCSOs, staff and specials: find your place with us."}, corp},
 		{"a recruiting sergeant", Profile{Name: "Amy (join us!)", Bio: "Sergeant at Kent Police, recruitment team. Ask me about joining."}, serving("Kent Police", Officer)},
 		// Information management is a staff job; asking for
 		// information is not.
@@ -777,6 +777,13 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		{"staff solicitor", Profile{Bio: "Police staff solicitor at West Mercia Police. Views mine."}, serving("West Mercia Police", Staff)},
 		{"a trainer of a force's officers", Profile{Bio: "Trainer for Merseyside Police officers. Self-employed."}, notPolice("trainer")},
 		{"a police trainer's business", Profile{Name: "Blue Line Training", Bio: "Police trainer and assessor. Courses for Merseyside Police recruits."}, notPolice("")},
+		// A surname the rules know inside longer phrases is still a
+		// surname after a rank ("copper price", "Bar Hill"); a rank's own
+		// look-alikes are phrases of their own.
+		{"rank and a surname known inside phrases", Profile{Name: "DC Price", Bio: "Nights again. Tea."}, serving("unknown", Officer)},
+		{"rank and a place word as a surname", Profile{Name: "PC Hill", Handle: "fish_n_chips_82", Bio: "Lates. Coffee."}, serving("unknown", Officer)},
+		{"sgt major", Profile{Name: "Sgt Major", Bio: "Drill, boots and bellowing."}, notPolice("")},
+		{"inspector calls", Profile{Name: "Inspector Calls", Bio: "Theatre reviews from the stalls."}, notPolice("")},
 		{"serving up a parody", Profile{Name: "Chief Constable Bob", Bio: "Serving up the Met's finest, spoof account."}, notPolice("parody")},
 	}
 	for _, c := range cases {
