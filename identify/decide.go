@@ -1053,7 +1053,7 @@ func (w *work) corporate(p Profile) bool {
 		}
 		// "Official Met account", "Official recruitment account of
 		// GMP": a strong phrase with words inside.
-		if e == nil {
+		if e == nil && w.toks[u.t0].id == d.idOfficial && d.idOfficial >= 0 {
 			if ok, force := w.officialAround(i); ok {
 				score += 3
 				official = true
@@ -1073,8 +1073,19 @@ func (w *work) corporate(p Profile) bool {
 			if e != nil && e.kind == kRole {
 				nameRole = true
 			}
-			if e == nil && w.word(u)&(wUnit|wQualifier|wSkip) == 0 && w.toks[u.t0].flags&fNum == 0 && !w.unitName(u) {
+			if w.personName(u) {
 				nameWord = true
+			}
+		}
+	}
+	// "Met Trident" of "the Met's Trident command": the name's words may
+	// be a unit's; asked only when the account may be corporate.
+	if nameWord && score >= 3 {
+		nameWord = false
+		for i := range w.units {
+			if u := &w.units[i]; u.field == fieldName && w.personName(u) && !w.unitName(u) {
+				nameWord = true
+				break
 			}
 		}
 	}
@@ -1143,6 +1154,12 @@ func (w *work) officialAround(i int) (bool, int) {
 		}
 	}
 	return false, -1
+}
+
+// personName reports whether display-name unit u is a word that may be a
+// person's name: no phrase, team word or number.
+func (w *work) personName(u *unit) bool {
+	return u.e < 0 && w.word(u)&(wUnit|wQualifier|wSkip) == 0 && w.toks[u.t0].flags&fNum == 0
 }
 
 // unitName reports whether a display-name word the rules do not know is

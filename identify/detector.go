@@ -890,41 +890,33 @@ func (w *work) movedOn() {
 	}
 }
 
-// namesakes reads a UK force's name or town that names police abroad as
-// a police word from abroad: no UK force is a department ("Kent Police
-// Department, Washington State") and no UK town has a police service of
-// its own ("Windsor Police Service, Ontario"); the words come from
-// identity.yaml (abroad: after_force, after_town).
-func (w *work) namesakes() {
+// namesake reads a UK force's name or town, unit ui, that names police
+// abroad as a police word from abroad: no UK force is a department ("Kent
+// Police Department, Washington State") and no UK town has a police
+// service of its own ("Windsor Police Service, Ontario"); the words come
+// from identity.yaml (abroad: after_force, after_town).
+func (w *work) namesake(ui int) {
 	d := w.d
-	if d.idPolice < 0 {
+	u := &w.units[ui]
+	e := &d.entries[u.e]
+	if d.idPolice < 0 || d.forces[e.force].Abroad {
 		return
 	}
-	next := func(t int32, field uint8) int32 {
-		if int(t) >= len(w.toks) || w.toks[t].field != field || w.toks[t].flags&(fHard|fSoft) != 0 || w.toks[t].id < 0 {
+	next := func(t int32) int32 {
+		if int(t) >= len(w.toks) || w.toks[t].field != u.field || w.toks[t].flags&(fHard|fSoft) != 0 || w.toks[t].id < 0 {
 			return -1
 		}
 		return w.toks[t].id
 	}
-	for ui := range w.units {
-		u := &w.units[ui]
-		if u.e < 0 {
-			continue
+	if e.kind == kAlias {
+		if w.toks[u.t1-1].id == d.idPolice {
+			if id := next(u.t1); id >= 0 && d.wordFlags[id]&wDeptForce != 0 {
+				u.e = d.namesake
+			}
 		}
-		e := &d.entries[u.e]
-		switch {
-		case e.kind == kAlias && !d.forces[e.force].Abroad:
-			if w.toks[u.t1-1].id == d.idPolice {
-				if id := next(u.t1, u.field); id >= 0 && d.wordFlags[id]&wDeptForce != 0 {
-					u.e = d.namesake
-				}
-			}
-		case (e.kind == kPlace || e.kind == kWeakPlace) && !d.forces[e.force].Abroad:
-			if next(u.t1, u.field) == d.idPolice {
-				if id := next(u.t1+1, u.field); id >= 0 && d.wordFlags[id]&wDeptTown != 0 {
-					u.e = d.namesake
-				}
-			}
+	} else if next(u.t1) == d.idPolice {
+		if id := next(u.t1 + 1); id >= 0 && d.wordFlags[id]&wDeptTown != 0 {
+			u.e = d.namesake
 		}
 	}
 }
@@ -933,7 +925,6 @@ var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOth
 
 // modify applies every modifier and look-alike to what it reaches.
 func (w *work) modify() {
-	w.namesakes()
 	relatives := false
 	relative := false // a family word reached someone's role
 	relativeBy := -1
@@ -951,6 +942,8 @@ func (w *work) modify() {
 			}
 		case e.kind == kLookalike:
 			relatives = relatives || w.d.classes[e.class].relatives
+		case e.kind == kAlias || e.kind == kPlace || e.kind == kWeakPlace:
+			w.namesake(ui)
 		}
 	}
 	for ui := range w.units {
