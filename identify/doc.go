@@ -30,7 +30,10 @@
 // decision takes, in order: parody and disclaimers, police abroad, corporate
 // accounts, a role the owner claims now (or a force named alone as the
 // bio's first item, "Port of Tilbury Police."), a role they held, and
-// otherwise the look-alike class that explains the profile. A force is attributed by
+// otherwise the look-alike class that explains the profile. A UK force's
+// name with "Department" after it, or a UK town with a "Police Service" of
+// its own, names police abroad ("Kent Police Department, Washington
+// State"). A force is attributed by
 // aliases and handles before any number of places, and the location field
 // before the bio; a place shared by several areas, a club ("Leeds United
 // fan", and the same place in the handle), a demonym and a place that is

@@ -175,3 +175,10 @@ func TestHeldOut7Targets(t *testing.T) { checkTargets(t, "../testdata/identify/t
 // 0.929 and force accuracy 0.931, and general fixes were then made from
 // its misses, so it is tuned on now (README).
 func TestHeldOut8Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test8.jsonl") }
+
+// TestHeldOut9Targets: the ninth held-out set, 400 profiles written by
+// another author who read only SPEC.md and committed before its first run,
+// which measured precision 0.948, recall 0.995 and force accuracy 0.989;
+// general fixes were then made from its misses, so it is tuned on now
+// (README).
+func TestHeldOut9Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test9.jsonl") }
