@@ -76,6 +76,10 @@ type doc struct {
 	norm  []byte
 	toks  []token
 	chars []char
+	// hw is the word hash of each token and place marks the place names
+	// (placeTable.markWords); both are per token.
+	hw    []uint32
+	place []int32
 	// scratch for a word being built
 	word []byte
 	wpos []wpos // per byte of word: where it came from
@@ -89,6 +93,8 @@ func (d *doc) reset(src string) {
 	d.norm = d.norm[:0]
 	d.toks = d.toks[:0]
 	d.chars = d.chars[:0]
+	d.hw = d.hw[:0]
+	d.place = d.place[:0]
 }
 
 // asciiFold caches foldRune for ASCII.
