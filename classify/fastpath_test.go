@@ -36,6 +36,12 @@ func checkNormalize(t *testing.T, s string) {
 	if string(fast.norm) != string(general.norm) || !slices.Equal(fast.toks, general.toks) {
 		t.Fatalf("normalize(%q):\nfast    %q %v\ngeneral %q %v", s, fast.norm, fast.toks, general.norm, general.toks)
 	}
+	// the word hashes made as the words are written are the words' hashes
+	for i, tk := range fast.toks {
+		if want := hashBytes(seedWord, fast.norm[tk.ns:tk.ne]); len(fast.hw) != len(fast.toks) || fast.hw[i] != want || general.hw[i] != want {
+			t.Fatalf("normalize(%q): word %d %q: hashes %v and %v, want %v", s, i, fast.norm[tk.ns:tk.ne], fast.hw, general.hw, want)
+		}
+	}
 }
 
 func TestNormalizePlainWords(t *testing.T) {

@@ -32,11 +32,18 @@ const placesFile = "forces.yaml"
 // feature's hash, computed once per word) to the names that start with it,
 // longest first. A word that is no place's first word costs one probe.
 type placeTable struct {
-	mask uint32
+	// first has bit firstBit(h) set for the hash h of every name's first
+	// word: 4 kB, so most words leave after one read that stays in cache.
+	first [1 << firstBits / 64]uint64
+	mask  uint32
 	// slots hold the high 16 bits of a first word's hash and its head
 	// index + 1, so that a word that starts no name is told apart in one
 	// read; 0 is empty.
 	slots []uint32
+	// keys are the heads' first-word hashes and next-word filters, apart
+	// from the heads so that the common first words that start no name
+	// here ("the", "west", "police") cost two small reads.
+	keys  []placeKey
 	heads []placeHead
 	// words holds the normalised words of every name, end to end;
 	// [2]int32 spans index it.
@@ -45,16 +52,20 @@ type placeTable struct {
 	digest string
 }
 
+// placeKey is a head's first-word hash and a filter of the words that
+// follow it in its names: bit nextBit(h) for the hash h of each second
+// word, every bit when a name is the first word alone.
+type placeKey struct {
+	hash, next uint32
+}
+
+// nextBit is the bit of a word's hash in a placeKey's next.
+func nextBit(h uint32) uint32 { return 1 << (h >> 27) }
+
 // placeHead is every name starting with one word.
 type placeHead struct {
-	hash  uint32
 	first [2]int32
 	names []placeName // longest first
-	// single: a name is the word alone; nexts: the hashes of the second
-	// words of the others. Common first words ("the", "west", "police")
-	// mostly start no name, and this tells so without reading the names.
-	single bool
-	nexts  []uint32
 }
 
 // placeName is one name: the words after the first (and their hashes, to
@@ -167,19 +178,19 @@ func buildPlaces(each func(add func(name string, token uint32, title, weak bool)
 		if !ok {
 			hi = len(t.heads)
 			headOf[e.words[0]] = hi
-			t.heads = append(t.heads, placeHead{hash: hashBytes(seedWord, []byte(e.words[0])), first: span(e.words[0])})
+			t.heads = append(t.heads, placeHead{first: span(e.words[0])})
+			t.keys = append(t.keys, placeKey{hash: hashBytes(seedWord, []byte(e.words[0]))})
 		}
 		n := placeName{token: e.token, title: e.title, weak: e.weak, upper: e.upper}
 		for _, w := range e.words[1:] {
 			n.rest = append(n.rest, span(w))
 			n.hashes = append(n.hashes, hashBytes(seedWord, []byte(w)))
 		}
-		h := &t.heads[hi]
-		h.names = append(h.names, n)
+		t.heads[hi].names = append(t.heads[hi].names, n)
 		if len(n.hashes) == 0 {
-			h.single = true
-		} else if !slices.Contains(h.nexts, n.hashes[0]) {
-			h.nexts = append(h.nexts, n.hashes[0])
+			t.keys[hi].next = ^uint32(0)
+		} else {
+			t.keys[hi].next |= nextBit(n.hashes[0])
 		}
 	}
 	for i := range t.heads {
@@ -192,12 +203,14 @@ func buildPlaces(each func(add func(name string, token uint32, title, weak bool)
 	}
 	t.mask = uint32(size - 1)
 	t.slots = make([]uint32, size)
-	for i, h := range t.heads {
-		s := placeSlot(h.hash) & t.mask
+	for i, k := range t.keys {
+		b := firstBit(k.hash)
+		t.first[b/64] |= 1 << (b % 64)
+		s := placeSlot(k.hash) & t.mask
 		for t.slots[s] != 0 {
 			s = (s + 1) & t.mask
 		}
-		t.slots[s] = h.hash&tagMask | uint32(i+1)
+		t.slots[s] = k.hash&tagMask | uint32(i+1)
 	}
 	// the version: every name with its case rule, in file order
 	var d []byte
@@ -222,6 +235,12 @@ func placeSlot(h uint32) uint32 { return h ^ h>>15 }
 // tagMask is the part of a hash a slot keeps (the rest holds the head).
 const tagMask = 0xffff0000
 
+// firstBits is the size of placeTable.first, in bits of a hash.
+const firstBits = 15
+
+// firstBit is the bit of a word hash in placeTable.first.
+func firstBit(h uint32) uint32 { return h >> (32 - firstBits) }
+
 // isCapitalsName reports whether a name is written all in capitals ("UK",
 // "NYC"), as identify reads a weak name.
 func isCapitalsName(s string) bool {
@@ -237,36 +256,32 @@ func isCapitalsName(s string) bool {
 	return letters > 1
 }
 
-// markWords fills d.hw with the word hash of every token and d.place with
-// the places and forces: d.place[t] is the number of tokens of a name
-// starting at token t, whose d.hw is then the name's shared token, -1 for
-// the other tokens of a name, 0 for a word that is no name. t == nil
-// marks no name.
+// markWords fills d.place with the places and forces of d (normalised,
+// with d.hw): d.place[t] is the number of tokens of a name starting at
+// token t, whose d.hw is then the name's shared token, -1 for the other
+// tokens of a name, 0 for a word that is no name. t == nil marks no name.
 func (t *placeTable) markWords(d *doc) {
 	n := len(d.toks)
-	if cap(d.hw) < n {
-		d.hw = make([]uint32, n, cap(d.toks))
+	if cap(d.place) < n {
 		d.place = make([]int32, n, cap(d.toks))
 	}
-	d.hw, d.place = d.hw[:n], d.place[:n]
-	for i := range d.toks {
-		tk := &d.toks[i]
-		d.hw[i] = hashBytes(seedWord, d.norm[tk.ns:tk.ne])
-	}
+	d.place = d.place[:n]
 	clear(d.place)
 	if t == nil {
 		return
 	}
 	for i := 0; i < n; i++ {
 		h := d.hw[i]
+		if b := firstBit(h); t.first[b/64]&(1<<(b%64)) == 0 {
+			continue
+		}
 		s := placeSlot(h) & t.mask
 		for e := t.slots[s]; e != 0; e = t.slots[s] {
-			if e&tagMask == h&tagMask && t.heads[e&^tagMask-1].hash == h {
-				hd := &t.heads[e&^tagMask-1]
-				if !hd.single && (i+1 == n || !slices.Contains(hd.nexts, d.hw[i+1])) {
-					break
+			if key := &t.keys[e&^tagMask-1]; e&tagMask == h&tagMask && key.hash == h {
+				if key.next != ^uint32(0) && (i+1 == n || key.next&nextBit(d.hw[i+1]) == 0) {
+					break // no name is this word alone, none goes on with the next
 				}
-				if k, tok := t.match(d, i, hd); k > 0 {
+				if k, tok := t.match(d, i, &t.heads[e&^tagMask-1]); k > 0 {
 					d.place[i] = int32(k)
 					d.hw[i] = tok
 					for j := i + 1; j < i+k; j++ {
