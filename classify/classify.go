@@ -99,10 +99,12 @@ type work struct {
 	reference bool
 }
 
-// unit is a candidate for model evidence: tokens a..b and their weight.
+// unit is a candidate for model evidence: tokens a..b and their weight,
+// a word or place, or with big two of them.
 type unit struct {
 	a, b int32
 	w    float64
+	big  bool
 }
 
 // Load reads categories/*.yaml and models/*.json from fsys (see the rules
@@ -136,7 +138,7 @@ func Load(fsys fs.FS) (*Classifier, error) {
 		c.setModel(m)
 		mv = append(mv, fmt.Sprintf("%s-%s", m.Category, digest(data)))
 	}
-	rv, err := rulesDigest(fsys)
+	rv, err := rulesDigest(fsys, rs.places)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +157,7 @@ func LoadRules(fsys fs.FS) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	rv, err := rulesDigest(fsys)
+	rv, err := rulesDigest(fsys, rs.places)
 	if err != nil {
 		return nil, err
 	}
@@ -197,9 +199,10 @@ func (c *Classifier) setModel(m *Model) {
 	c.models[ci] = m
 }
 
-// rulesDigest hashes the category files only, so a retrained model does not
+// rulesDigest hashes the category files and the place names the models do
+// not see (not the rest of forces.yaml), so a retrained model does not
 // change the rules version.
-func rulesDigest(fsys fs.FS) (string, error) {
+func rulesDigest(fsys fs.FS, places *placeTable) (string, error) {
 	names, err := fs.Glob(fsys, "categories/*.yaml")
 	if err != nil {
 		return "", err
@@ -215,6 +218,9 @@ func rulesDigest(fsys fs.FS) (string, error) {
 		all = append(all, 0)
 		all = append(all, b...)
 		all = append(all, 0)
+	}
+	if places != nil {
+		all = append(all, placesFile+"\x00"+places.digest...)
 	}
 	return digest(all), nil
 }
@@ -260,6 +266,7 @@ func (c *Classifier) run(w *work, text string) {
 	d := &w.d
 	d.general = w.reference
 	d.normalize(text)
+	rs.places.markWords(d)
 	w.ms, w.msTail = rs.auto.findSplit(d.norm, w.ms[:0], w.msTail)
 	w.hits = w.hits[:0]
 	w.cues = w.cues[:0]
@@ -286,7 +293,7 @@ func (c *Classifier) run(w *work, text string) {
 		var tf, tl int32
 		tl, near = d.tokenNear(e-1, near)
 		tf, _ = d.tokenNear(s, near)
-		if tf < 0 || tl < 0 {
+		if tf < 0 || tl < 0 || d.insideName(tf, tl) {
 			continue
 		}
 		if ap.kind == kindCue {
@@ -533,7 +540,7 @@ func (c *Classifier) matchPattern(w *work, pi int, text string, from int32) {
 		}
 		s, e := from+int32(locs[i]), from+int32(locs[i+1])
 		tf, tl := tokenRange(w.d.toks, s, e)
-		if tf < 0 {
+		if tf < 0 || w.d.insideName(tf, tl) {
 			continue
 		}
 		w.hits = append(w.hits, hit{cat: p.cat, group: p.group, key: int32(len(c.rules.terms) + pi),
@@ -840,15 +847,19 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 		}
 	}
 	// units are (first token, last token, weight); pick the k best that
-	// do not overlap
+	// do not overlap. A place is one unit, however many words it has.
 	units := w.units[:0]
 	for t := 0; t < n; t++ {
-		if uni[t] > 0 && (len(w.masked) <= t || !w.masked[t]) {
-			units = append(units, unit{int32(t), int32(t), uni[t]})
+		if d.place[t] < 0 {
+			continue // inside a place: its first word carries it
 		}
-		if t+1 < n && bi[t] > 0 {
-			if s := bi[t] + uni[t] + uni[t+1]; s > 0 {
-				units = append(units, unit{int32(t), int32(t + 1), s})
+		e := d.unitEnd(t)
+		if uni[t] > 0 && (d.place[t] > 0 || len(w.masked) <= t || !w.masked[t]) {
+			units = append(units, unit{a: int32(t), b: e, w: uni[t]})
+		}
+		if bi[t] > 0 && int(e)+1 < n {
+			if s := bi[t] + uni[t] + uni[e+1]; s > 0 {
+				units = append(units, unit{a: int32(t), b: d.unitEnd(int(e) + 1), w: s, big: true})
 			}
 		}
 	}
@@ -869,9 +880,9 @@ func (c *Classifier) topNgrams(w *work, ci int, k int) []ngram {
 		if overlap {
 			continue
 		}
-		label := string(d.text(d.toks[u.a]))
-		if u.b > u.a {
-			label += " " + string(d.text(d.toks[u.b]))
+		label := d.unitLabel(int(u.a))
+		if u.big {
+			label += " " + d.unitLabel(int(d.unitEnd(int(u.a))+1))
 		}
 		if len(out) > 0 && u.w < out[0].weight/4 {
 			break // a word that barely moved the score explains nothing

@@ -7,7 +7,10 @@
 // single Aho-Corasick automaton over a normalised form of the text that
 // undoes masking, leetspeak, elongation, spacing and look-alike letters)
 // with a logistic-regression model per category (rules/models/*.json) over
-// hashed word n-grams, character n-grams and the rule hits.
+// hashed word n-grams, character n-grams and the rule hits. The models see
+// every place name of forces.yaml as one shared place token and every
+// force name as one force token (places.go): a town or force says nothing
+// about whether a post breaches standards.
 //
 // Ordinary posts outnumber breaches by hundreds to one, so the two parts do
 // not count alike. When a rule hit of weight 0.3 or more (after context

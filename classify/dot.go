@@ -38,9 +38,8 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 	toks := d.toks
 	n := 0
 	havePrev := false
-	for ti := range toks {
-		t := &toks[ti]
-		if masked != nil && masked[ti] {
+	for ti := 0; ti < len(toks); ti++ {
+		if d.place[ti] == 0 && masked != nil && masked[ti] {
 			havePrev = false
 			continue
 		}
@@ -49,6 +48,11 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 			n++ // the bigram
 		}
 		havePrev = true
+		if p := d.place[ti]; p > 0 {
+			ti += int(p) - 1 // a place has no character n-grams
+			continue
+		}
+		t := &toks[ti]
 		n += charGrams(int(t.ne-t.ns) + 2)
 	}
 	var z sums
@@ -58,20 +62,25 @@ func (c *Classifier) modelSums(d *doc, masked []bool, rule *[4]float64, groups [
 		v := float32(1 / math.Sqrt(float64(n)))
 		var prev uint32
 		havePrev = false
-		for ti := range toks {
-			t := &toks[ti]
-			if masked != nil && masked[ti] {
+		for ti := 0; ti < len(toks); ti++ {
+			if d.place[ti] == 0 && masked != nil && masked[ti] {
 				havePrev = false
 				continue
 			}
-			hw := hashBytes(seedWord, d.norm[t.ns:t.ne])
+			hw := d.hw[ti] // a place's or force's shared token
+			p := d.place[ti]
 			z = z.add(wt, mix(hw)&dimMask, v)
 			if havePrev {
 				z = z.add(wt, mix(prev*31+hw^seedBigram)&dimMask, v)
 			}
 			prev, havePrev = hw, true
+			if p > 0 {
+				ti += int(p) - 1
+				continue
+			}
 			// the 3-, 4- and 5-grams starting at each byte, in extract's
 			// order (charMax is 5)
+			t := &toks[ti]
 			cw := d.norm[t.ns-1 : t.ne+1]
 			for ; len(cw) >= 3; cw = cw[1:] {
 				h := (((seedChar^2166136261)^uint32(cw[0]))*16777619 ^ uint32(cw[1])) * 16777619

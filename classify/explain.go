@@ -13,8 +13,18 @@ import (
 // the rule score, the model's score, its strongest n-grams and the verdict.
 type Explanation struct {
 	Normalised string
-	Hits       []HitInfo
-	Cats       []CatInfo
+	// Names are the place and force names the models saw as one shared
+	// token each, as written, with "place" or "force".
+	Names []NameInfo
+	Hits  []HitInfo
+	Cats  []CatInfo
+}
+
+// NameInfo is a place or force name of the post.
+type NameInfo struct {
+	Start, End int
+	Text       string
+	Kind       string // "place" or "force"
 }
 
 // HitInfo is one rule hit.
@@ -55,6 +65,16 @@ func (c *Classifier) Explain(text string) (Result, Explanation) {
 	res := c.result(w, text)
 	var e Explanation
 	e.Normalised = strings.TrimSpace(string(w.d.norm))
+	for t, p := range w.d.place {
+		if p > 0 {
+			os, oe := w.d.toks[t].os, w.d.toks[t+int(p)-1].oe
+			kind := "place"
+			if w.d.unitLabel(t) == forceLabel {
+				kind = "force"
+			}
+			e.Names = append(e.Names, NameInfo{Start: int(os), End: int(oe), Text: text[os:oe], Kind: kind})
+		}
+	}
 	rs := c.rules
 	for i := range w.hits {
 		h := &w.hits[i]
@@ -104,6 +124,17 @@ func (c *Classifier) Explain(text string) (Result, Explanation) {
 // Write prints the explanation for a reviewer.
 func (e Explanation) Write(w io.Writer, id string) {
 	fmt.Fprintf(w, "post %s\n  normalised: %s\n", id, e.Normalised)
+	if len(e.Names) > 0 {
+		fmt.Fprintf(w, "  names the models see as one token:")
+		for i, n := range e.Names {
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(w, "%s %q (%s)", sep, n.Text, n.Kind)
+		}
+		fmt.Fprintln(w)
+	}
 	for _, c := range e.Cats {
 		verdict := "not flagged"
 		if c.Flagged {

@@ -21,7 +21,10 @@ func fastPathTexts(tb testing.TB) []string {
 		"You absolute f***ing scrote", "f u c k", "F.U.C.K", "fu🤬ck", "\xff\xfe", "#DefundThePolice", "@user c@nt",
 		`he said "you scrote" and left`, "PC 1234 nicked him on 12 Acacia Avenue", "a b c d e f g h",
 		"fuuuuuck off, bolllocks, aaa bb c", "ｆｕｃｋ 𝐟𝐮𝐜𝐤", "sh1t $hit", "****", "'''\"\"\"", "Sgt\u212aelvin ſcrote",
-		"what the f\u200buck", "don't “quote” me… ok?", "really** good", "x", "")
+		"what the f\u200buck", "don't “quote” me… ok?", "really** good", "x", "",
+		// place and force names: one token each, whatever the masking
+		"Three hours to get back to Weston-super-Mare", "Reading the news in Reading, then #WestYorkshirePolice",
+		"Great Barr, the Met and NEWCASTLE UPON TYNE", "bloody Barnsley", "Newcastle upon")
 }
 
 func checkNormalize(t *testing.T, s string) {
@@ -32,6 +35,12 @@ func checkNormalize(t *testing.T, s string) {
 	general.normalize(s)
 	if string(fast.norm) != string(general.norm) || !slices.Equal(fast.toks, general.toks) {
 		t.Fatalf("normalize(%q):\nfast    %q %v\ngeneral %q %v", s, fast.norm, fast.toks, general.norm, general.toks)
+	}
+	// the word hashes made as the words are written are the words' hashes
+	for i, tk := range fast.toks {
+		if want := hashBytes(seedWord, fast.norm[tk.ns:tk.ne]); len(fast.hw) != len(fast.toks) || fast.hw[i] != want || general.hw[i] != want {
+			t.Fatalf("normalize(%q): word %d %q: hashes %v and %v, want %v", s, i, fast.norm[tk.ns:tk.ne], fast.hw, general.hw, want)
+		}
 	}
 }
 

@@ -8,7 +8,9 @@ import "math"
 // costs one cache line per feature rather than four.
 //
 // FeatureSpec names the space; a model trained on another spec is refused.
-const FeatureSpec = "exposure-features-3: h17 w1 w2 c3-5 rules ctx l2"
+// 4: the place and force names of forces.yaml are two shared tokens
+// (places.go).
+const FeatureSpec = "exposure-features-4: h17 w1 w2 c3-5 place+force rules ctx l2"
 
 // charMax is the longest character n-gram.
 const charMax = 5
@@ -36,7 +38,7 @@ type feat struct {
 	idx uint32
 	val float32
 	tok int32
-	big bool // a word bigram starting at tok
+	big bool // a word bigram of the word (or place) at tok and the next
 }
 
 func hashBytes(seed uint32, b []byte) uint32 {
@@ -60,26 +62,35 @@ func mix(h uint32) uint32 {
 // extract appends the hashed features of d to fs. masked marks tokens that
 // context rules lowered (a quoted or condemned slur) or that the rules hide
 // (mild expletives): they leave no trace, not even a placeholder, so the
-// model cannot flag on the word it was told to discount. rule holds the
-// per-category rule scores and groups the feature slots of the rule groups
-// that fired.
+// model cannot flag on the word it was told to discount. A place or force
+// name (d.place, however many words) is one word, the shared place or
+// force token, with no character n-grams, masked or not: the token says
+// nothing of the town (a context rule's cue may be a word of a name,
+// "Great" in "Great Barr"). rule holds the per-category rule scores and groups
+// the feature slots of the rule groups that fired. d.hw must be filled
+// (placeTable.markWords).
 func extract(d *doc, masked []bool, rule *[4]float64, groups []uint32, fs []feat) []feat {
 	toks := d.toks
 	n0 := len(fs)
 	var prev uint32
-	havePrev := false
-	for ti, t := range toks {
-		if masked != nil && masked[ti] {
-			havePrev = false
+	prevTok := int32(-1) // the first token of the word or place before, -1 for none
+	for ti := 0; ti < len(toks); ti++ {
+		if d.place[ti] == 0 && masked != nil && masked[ti] {
+			prevTok = -1
 			continue
 		}
-		w := d.norm[t.ns:t.ne]
-		hw := hashBytes(seedWord, w)
+		t := toks[ti]
+		hw := d.hw[ti] // a place's or force's shared token
+		place := d.place[ti] > 0
 		fs = append(fs, feat{idx: mix(hw) & dimMask, val: 1, tok: int32(ti)})
-		if havePrev {
-			fs = append(fs, feat{idx: mix(prev*31+hw^seedBigram) & dimMask, val: 1, tok: int32(ti - 1), big: true})
+		if prevTok >= 0 {
+			fs = append(fs, feat{idx: mix(prev*31+hw^seedBigram) & dimMask, val: 1, tok: prevTok, big: true})
 		}
-		prev, havePrev = hw, true
+		prev, prevTok = hw, int32(ti)
+		if place {
+			ti += int(d.place[ti]) - 1
+			continue
+		}
 		// char 3-5-grams of " word " (the spaces mark the word's edges)
 		cw := d.norm[t.ns-1 : t.ne+1]
 		for i := 0; i+3 <= len(cw); i++ {

@@ -76,6 +76,12 @@ type doc struct {
 	norm  []byte
 	toks  []token
 	chars []char
+	// hw is the word hash of each token (seedWord, as extract takes it),
+	// made as the words are written; placeTable.markWords turns the first
+	// of a place's or force's name into the shared token's and fills place,
+	// which marks the names. Both are per token.
+	hw    []uint32
+	place []int32
 	// scratch for a word being built
 	word []byte
 	wpos []wpos // per byte of word: where it came from
@@ -89,6 +95,8 @@ func (d *doc) reset(src string) {
 	d.norm = d.norm[:0]
 	d.toks = d.toks[:0]
 	d.chars = d.chars[:0]
+	d.hw = d.hw[:0]
+	d.place = d.place[:0]
 }
 
 // asciiFold caches foldRune for ASCII.
@@ -492,6 +500,10 @@ func (d *doc) writePlain(cs []char, i int, sent int32, quoted bool) (int, bool) 
 	ns := len(norm)
 	run := 0
 	j := i
+	// the word's hash as extract takes it, while the bytes go by; a
+	// collapsed elongation drops a byte already hashed: hash again then
+	h := uint32(seedWord ^ 2166136261)
+	rehash := false
 	for ; j < len(cs); j++ {
 		c := &cs[j]
 		if c.class != cLetter || uint32(c.r-'a') > 'z'-'a' {
@@ -503,13 +515,16 @@ func (d *doc) writePlain(cs []char, i int, sent int32, quoted bool) (int, bool) 
 			switch run {
 			case 2:
 				norm = append(norm, b)
+				h = (h ^ uint32(b)) * 16777619
 			case 3:
 				norm = norm[:n-1]
+				rehash = true
 			}
 			continue
 		}
 		run = 1
 		norm = append(norm, b)
+		h = (h ^ uint32(b)) * 16777619
 	}
 	if j == i {
 		return j, false
@@ -522,6 +537,10 @@ func (d *doc) writePlain(cs []char, i int, sent int32, quoted bool) (int, bool) 
 		}
 	}
 	d.toks = append(d.toks, token{ns: int32(ns), ne: int32(len(norm)), os: cs[i].os, oe: cs[j-1].oe, sent: sent, quoted: quoted})
+	if rehash {
+		h = hashBytes(seedWord, norm[ns:])
+	}
+	d.hw = append(d.hw, h)
 	d.norm = append(norm, ' ')
 	return j, true
 }
@@ -647,6 +666,7 @@ func (d *doc) writePart(from, to int, sent int32, quoted bool) {
 	d.norm = append(d.norm, d.word[from:to]...)
 	t := token{ns: ns, ne: int32(len(d.norm)), os: d.wpos[from].os, oe: d.wpos[to-1].oe, sent: sent, quoted: quoted}
 	d.toks = append(d.toks, t)
+	d.hw = append(d.hw, hashBytes(seedWord, d.norm[ns:]))
 	d.norm = append(d.norm, ' ')
 }
 
@@ -685,6 +705,7 @@ func (d *doc) joinSingles(n int) {
 	}
 	j := token{ns: first.ns, ne: int32(len(d.norm)), os: first.os, oe: d.toks[nt-1].oe, sent: first.sent, quoted: first.quoted}
 	d.toks = append(d.toks[:nt-k], j)
+	d.hw = append(d.hw[:nt-k], hashBytes(seedWord, d.norm[j.ns:j.ne]))
 	d.norm = append(d.norm, ' ')
 }
 

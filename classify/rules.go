@@ -158,6 +158,8 @@ type ruleSet struct {
 	autoPats []autoPat
 	// cuePats is, for each cue, the set of patterns that require it.
 	cuePats []idSet
+	// places are the place names the models see as one token, or nil.
+	places *placeTable
 }
 
 func catIndex(c Category) int {
@@ -190,6 +192,9 @@ func loadRules(fsys fs.FS) (*ruleSet, error) {
 		}
 	}
 	if err := rs.compile(); err != nil {
+		return nil, err
+	}
+	if rs.places, err = loadPlaces(fsys); err != nil {
 		return nil, err
 	}
 	return rs, nil

@@ -2,6 +2,7 @@
 // embedded into the binary so that it runs with no set-up:
 //
 //	forces.yaml        the forces in scope, with aliases, handles and places
+//	                   (the category models see each name as a shared token)
 //	identity.yaml      the words that say someone is (or is not) police
 //	categories/*.yaml  weighted terms, patterns and context rules per category
 //	models/*.json      trained linear models, with their attribution

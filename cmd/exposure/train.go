@@ -30,8 +30,9 @@ func (a *app) trainCmd() *cobra.Command {
 		Short: "Train the linear model of one category",
 		Long: `train fits the logistic-regression model of one category over hashed word
 n-grams, character n-grams and the rule hits of the rules in use, and writes
-it as JSON (rules/models/<category>.json). Training is deterministic: the
-same examples, options and rules give the same bytes.
+it as JSON (rules/models/<category>.json). The place and force names of the
+rules' forces.yaml are one shared place token and one force token. Training
+is deterministic: the same examples, options and rules give the same bytes.
 
 Training data:
   --in FILE        labelled JSONL {"id","text","labels":[...]} (repeatable)
