@@ -4,14 +4,17 @@ the category's model on the other writers (plus generated_train and OLID, as
 scripts/train-models.sh does), then measure every candidate (threshold,
 model_alone) pair on the held writer. Pooled over writers.
 Run from the module root with EXPOSURE=path/to/exposure (built from this
-tree) and OLID=dir if not ../shared/data/olid.
+tree) and OLID=dir if not ../shared/data/olid; HOLD="train train4 ..." holds out
+only those writers (to compare data passes on the same held-out writers).
 usage: scripts/cross-writer.py CATEGORY "th:ma th:ma ..." [RULES]"""
 import subprocess, sys, re, os, shutil, tempfile
 EXP = os.environ.get('EXPOSURE', 'exposure')
 T = 'testdata/classify'
 OLID = os.environ.get('OLID', '../shared/data/olid')
-W = ['train', 'train4', 'train5', 'train6', 'train8', 'train9', 'train10', 'train11', 'train12']
+W = ['train', 'train4', 'train5', 'train6', 'train8', 'train9', 'train10', 'train11', 'train12', 'train13', 'train14', 'train15']
 cat, pairs = sys.argv[1], sys.argv[2].split()
+# HOLD (space-separated) limits which writers are held out in turn; all of W still train.
+HOLD = os.environ.get('HOLD', '').split() or W
 RULES = sys.argv[3] if len(sys.argv) > 3 else 'rules'
 base = {'offensive': ['--olid', OLID, '--in-weight', '3'],
         'procedure': ['--olid', OLID, '--olid-weight', '0.2', '--epochs', '12', '--rate', '0.2'],
@@ -19,7 +22,7 @@ base = {'offensive': ['--olid', OLID, '--in-weight', '3'],
         'political': ['--olid', OLID, '--olid-clean-only', '--olid-weight', '0.2', '--epochs', '6', '--rate', '0.2']}[cat]
 tot = {p: dict(tp=0, fp=0, fn=0, cfp=0) for p in pairs}
 per = {p: [] for p in pairs}
-for held in W:
+for held in HOLD:
     wd = tempfile.mkdtemp(prefix=f'xw-{cat}-{held}-')
     shutil.copytree(RULES, wd, dirs_exist_ok=True)
     ins = []

@@ -14,7 +14,7 @@ trap 'rm -rf "$(dirname "$BIN")"' EXIT
 go build -o "$BIN" ./cmd/exposure
 X() { "$BIN" --log-level warn --rules rules train "$@" --replace; }
 
-TRAIN="--in $T/train.jsonl --in $T/train4.jsonl --in $T/train5.jsonl --in $T/train6.jsonl --in $T/train8.jsonl --in $T/train9.jsonl --in $T/train10.jsonl --in $T/train11.jsonl --in $T/train12.jsonl --in $T/generated_train.jsonl"
+TRAIN="--in $T/train.jsonl --in $T/train4.jsonl --in $T/train5.jsonl --in $T/train6.jsonl --in $T/train8.jsonl --in $T/train9.jsonl --in $T/train10.jsonl --in $T/train11.jsonl --in $T/train12.jsonl --in $T/train13.jsonl --in $T/train14.jsonl --in $T/train15.jsonl --in $T/generated_train.jsonl"
 HELD="--heldout $T/generated_test.jsonl --heldout $T/heldout3.jsonl --max-fpr 0.005"
 
 X --olid "$OLID" $TRAIN --in-weight 3 --category offensive $HELD \
