@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/psd-tools/exposure/rules"
 )
 
 // Place and force names. The models see every place name that the rules
@@ -158,7 +160,7 @@ func buildPlaces(each func(add func(name string, token uint32, title, weak bool)
 		if key == "" {
 			return
 		}
-		upper := title && isCapitalsName(name)
+		upper := title && rules.IsCapitals(name)
 		if i, ok := byKey[key]; ok {
 			e := &list[i]
 			e.title, e.weak, e.upper = e.title && title, e.weak && weak, e.upper && upper
@@ -240,21 +242,6 @@ const firstBits = 15
 
 // firstBit is the bit of a word hash in placeTable.first.
 func firstBit(h uint32) uint32 { return h >> (32 - firstBits) }
-
-// isCapitalsName reports whether a name is written all in capitals ("UK",
-// "NYC"), as identify reads a weak name.
-func isCapitalsName(s string) bool {
-	letters := 0
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return false
-		case r >= 'A' && r <= 'Z':
-			letters++
-		}
-	}
-	return letters > 1
-}
 
 // markWords fills d.place with the places and forces of d (normalised,
 // with d.hw): d.place[t] is the number of tokens of a name starting at

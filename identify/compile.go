@@ -3,6 +3,8 @@ package identify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/psd-tools/exposure/rules"
 )
 
 // kind is what a phrase of the rules means.
@@ -243,11 +245,11 @@ func (b *builder) phrase(file string, p posString, e entry) error {
 	}
 	e.text, e.file, e.line = p.s, file, p.line
 	if e.kind == kRole && e.bare {
-		e.caps = isCapitals(p.s)
+		e.caps = rules.IsCapitals(p.s)
 	}
 	if e.weak != "" {
 		e.caseReq = caseTitle
-		if isCapitals(e.weak) {
+		if rules.IsCapitals(e.weak) {
 			e.caseReq = caseUpper
 		}
 	}
@@ -301,19 +303,6 @@ func (b *builder) phrase(file string, p posString, e entry) error {
 		}
 	}
 	return nil
-}
-
-func isCapitals(s string) bool {
-	n := 0
-	for _, r := range s {
-		if r >= 'a' && r <= 'z' {
-			return false
-		}
-		if r >= 'A' && r <= 'Z' {
-			n++
-		}
-	}
-	return n >= 2
 }
 
 func (b *builder) insert(words []string, idx int32) {
