@@ -55,6 +55,9 @@ type Rechecker struct {
 	Sources []crawler.Source
 }
 
+// recheckPrimer is sweepPrimer for a recheck's endpoints.
+type recheckPrimer interface{ PrimeRecheck(context.Context) }
+
 // Run rechecks the due referred posts, platform by platform in batches,
 // appending one check per post. A failed lookup records unknown for its
 // batch: a transient failure is never a removal.
@@ -128,6 +131,9 @@ func (r *Rechecker) Run(ctx context.Context, opt RecheckOptions) (RecheckResult,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if p, ok := src.(recheckPrimer); ok {
+				p.PrimeRecheck(ctx)
+			}
 			for j := 0; j < len(keys); j += opt.Batch {
 				end := min(j+opt.Batch, len(keys))
 				if errs[i] = r.batch(ctx, src, keys[j:end], opt, &res, &mu); errs[i] != nil {

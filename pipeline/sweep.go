@@ -114,6 +114,11 @@ func (s *Sweeper) Run(ctx context.Context, opt SweepOptions) (store.Sweep, error
 			return sw, err
 		}
 	}
+	for _, src := range s.Sources {
+		if p, ok := src.(sweepPrimer); ok {
+			p.PrimeSweep(ctx)
+		}
+	}
 	if !sw.Discovered {
 		if err := s.discover(ctx, sw.ID, opt); err != nil {
 			return sw, err
@@ -129,6 +134,13 @@ func (s *Sweeper) Run(ctx context.Context, opt SweepOptions) (store.Sweep, error
 // the store so that an interrupted sweep resumes its discovery where it
 // stopped (crawler/html's visited pages, crawler/twitter's graph cursors).
 type crawlForgetter interface{ ForgetCrawl() error }
+
+// sweepPrimer is implemented by sources that can learn their rate-limit
+// budgets before their first request (crawler/twitter asks
+// rate_limit_status), so that a window an earlier run exhausted is waited
+// for instead of being met with a 429. Priming cannot fail a sweep: a
+// source that cannot prime learns its budgets from its first responses.
+type sweepPrimer interface{ PrimeSweep(context.Context) }
 
 // discover asks every source for candidates, all sources at once, and
 // checkpoints them. Discovery is repeatable: candidates already

@@ -83,6 +83,10 @@ type request struct {
 	// check validates a decoded 2xx response beyond what go-twitter
 	// checks; an error counts as a malformed body.
 	check func(ex *exchange) error
+	// once makes one attempt at most: no wait for an exhausted window, no
+	// retry, no waiting out a 429 (whose reset is still recorded). For
+	// calls whose failure costs little, such as reading rate_limit_status.
+	once bool
 }
 
 // verdict kinds.
@@ -105,7 +109,11 @@ func (s *Source) call(ctx context.Context, r request) (*exchange, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := s.limits.wait(ctx, key, r.ep); err != nil {
+		if r.once {
+			if _, until := s.limits.reserve(key); !until.IsZero() {
+				return nil, &crawler.TransientError{Op: r.op, Err: fmt.Errorf("%w on %s until %s", crawler.ErrRateLimited, r.ep, until.Format(time.RFC3339))}
+			}
+		} else if err := s.limits.wait(ctx, key, r.ep); err != nil {
 			return nil, err
 		}
 		ex := &exchange{}
@@ -123,6 +131,10 @@ func (s *Source) call(ctx context.Context, r request) (*exchange, error) {
 		case final:
 			return ex, err
 		case limited:
+			if r.once {
+				s.limits.block(key, until)
+				return ex, err
+			}
 			waits++
 			if waits > s.cfg.Retry.MaxRateLimitWaits {
 				return ex, &crawler.TransientError{Op: r.op, Err: fmt.Errorf("%w: %d answers of 429 in a row on %s", crawler.ErrRateLimited, waits, r.ep)}
@@ -131,6 +143,9 @@ func (s *Source) call(ctx context.Context, r request) (*exchange, error) {
 		case retry:
 			if ctx.Err() != nil {
 				return ex, ctx.Err()
+			}
+			if r.once {
+				return ex, &crawler.TransientError{Op: r.op, Err: err}
 			}
 			attempts++
 			if attempts >= s.cfg.Retry.MaxAttempts {

@@ -11,6 +11,19 @@
 // corrected from the Date header, budgets persisted in a store.KV). It
 // never writes posts or profiles anywhere; it fetches and yields.
 //
+// Budgets start unknown in a new process, and the persisted ones miss a
+// window spent by another process with the same credentials (or by a run
+// killed between saves). So the pipeline calls PrimeSweep or PrimeRecheck
+// at the start of each job: one GET application/rate_limit_status per auth
+// context the job uses (user context for users/search, app-only for the
+// rest when both are configured), for the families of the job's endpoints,
+// read as if each endpoint's own headers had said it. An exhausted window
+// is then waited for before its first request rather than met with a 429.
+// That call is rate limited too and is made once, never waited for or
+// retried: if its own window is exhausted, or it fails, or the reply lacks
+// an endpoint or has figures that make no sense, one warning is logged and
+// those budgets are learnt from the first responses, as without priming.
+//
 // go-twitter has three traps the source handles explicitly: it reports no
 // error for a non-2xx response with an empty body (a bare 429) or with the
 // {"request","error"} body (a protected timeline's 401), so every response

@@ -71,21 +71,7 @@ func newLimiter(kv *store.KV, clock Clock, obs crawler.Observer, log zerolog.Log
 // the observer, and reserves one request from it.
 func (l *limiter) wait(ctx context.Context, key, ep string) error {
 	for {
-		l.mu.Lock()
-		now := l.clock.Now()
-		b := l.b[key]
-		var until time.Time
-		switch {
-		case b == nil || !now.Before(b.Reset):
-			if b != nil {
-				delete(l.b, key) // window over: unknown until the next response
-			}
-		case b.Remaining <= 0:
-			until = b.Reset
-		default:
-			b.Remaining-- // reserve; the response's headers correct it
-		}
-		l.mu.Unlock()
+		now, until := l.reserve(key)
 		if until.IsZero() {
 			return nil
 		}
@@ -97,6 +83,27 @@ func (l *limiter) wait(ctx context.Context, key, ep string) error {
 	}
 }
 
+// reserve takes one request from the endpoint's window if it has room (or
+// is unknown) and returns the zero until; else it returns when the window
+// resets, reserving nothing.
+func (l *limiter) reserve(key string) (now, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now = l.clock.Now()
+	b := l.b[key]
+	switch {
+	case b == nil || !now.Before(b.Reset):
+		if b != nil {
+			delete(l.b, key) // window over: unknown until the next response
+		}
+	case b.Remaining <= 0:
+		until = b.Reset
+	default:
+		b.Remaining-- // reserve; the response's headers correct it
+	}
+	return now, until
+}
+
 // observe records the x-rate-limit headers of a response received at at.
 // The reset is epoch seconds on the server's clock; the Date header tells
 // how far that clock is from ours.
@@ -104,11 +111,23 @@ func (l *limiter) observe(key string, h http.Header, at time.Time) {
 	limit, err1 := strconv.Atoi(h.Get("x-rate-limit-limit"))
 	rem, err2 := strconv.Atoi(h.Get("x-rate-limit-remaining"))
 	reset, err3 := strconv.ParseInt(h.Get("x-rate-limit-reset"), 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil || limit < 0 || rem < 0 {
+	if err1 != nil || err2 != nil || err3 != nil {
 		return
+	}
+	l.record(key, limit, rem, reset, h, at)
+}
+
+// record sets a budget from what the API said of a window, in a
+// response's headers or its rate_limit_status, with the reset in epoch
+// seconds on the server's clock and h the headers of the response that
+// said it (for their Date). It reports whether the figures were usable.
+func (l *limiter) record(key string, limit, rem int, reset int64, h http.Header, at time.Time) bool {
+	if limit < 0 || rem < 0 {
+		return false
 	}
 	until := l.local(time.Unix(reset, 0), h, at)
 	l.set(key, &budget{Limit: limit, Remaining: rem, Reset: until})
+	return true
 }
 
 // block marks an endpoint exhausted until the given time (after a 429).

@@ -1,7 +1,8 @@
 // Package faketwitter serves a simulated world (sim.World) as the Twitter API
 // v1.1 so that the real go-twitter client, unmodified, can be pointed at it
 // with httptest.NewServer: the same paths, query parameters, JSON shapes,
-// error bodies and codes, rate-limit headers and 15-minute windows, and the
+// error bodies and codes, rate-limit headers and 15-minute windows (which
+// application/rate_limit_status reports exactly as the headers do), and the
 // same traps (a bare 429 with an empty body, the protected timeline's 401
 // {"request":…,"error":"Not authorized."}, the map=true look-up that
 // go-twitter cannot decode).

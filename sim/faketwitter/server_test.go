@@ -531,3 +531,121 @@ func TestAuth(t *testing.T) {
 		t.Errorf("token with a wrong secret: %d", resp.StatusCode)
 	}
 }
+
+// TestRateLimitStatusIsTheLimiter checks that application/rate_limit_status
+// reports the very windows the server enforces: per auth context, after
+// use, at exhaustion and after a reset, with overridden limits, and for
+// its own window. A client that primes its budgets from it (crawler/twitter)
+// relies on that.
+func TestRateLimitStatusIsTheLimiter(t *testing.T) {
+	h := fixture(t, Options{Limits: map[string]int{"statuses/show": 2}, Faults: Faults{Skew: 3 * time.Minute}})
+	id, _ := strconv.ParseInt(FixturePost(now, 0), 10, 64)
+	last := map[string]http.Header{}
+	calls := []struct {
+		ep string
+		do func(c *twitter.Client) (*http.Response, error)
+	}{
+		{"statuses/show", func(c *twitter.Client) (*http.Response, error) { _, r, err := c.Statuses.Show(id, nil); return r, err }},
+		{"users/show", func(c *twitter.Client) (*http.Response, error) {
+			_, r, err := c.Users.Show(&twitter.UserShowParams{ScreenName: "PC_Smith"})
+			return r, err
+		}},
+		{"statuses/user_timeline", func(c *twitter.Client) (*http.Response, error) {
+			_, r, err := c.Timelines.UserTimeline(&twitter.UserTimelineParams{ScreenName: "PC_Smith", Count: 5})
+			return r, err
+		}},
+	}
+	// The app context: statuses/show three times (the third a 429),
+	// users/show once a minute later (its own window starts later), the
+	// timeline twice.
+	for i, n := range []int{3, 1, 2} {
+		if i == 1 {
+			h.clock.Add(time.Minute)
+		}
+		for range n {
+			resp, _ := calls[i].do(h.app)
+			if resp == nil {
+				t.Fatalf("%s: no response", calls[i].ep)
+			}
+			last[calls[i].ep] = resp.Header
+		}
+	}
+	h.clock.Add(time.Minute)
+	// The user context used users/show once: its own window.
+	if _, err := calls[1].do(h.user); err != nil {
+		t.Fatal(err)
+	}
+
+	entry := func(rl *twitter.RateLimit, ep string) *twitter.RateLimitResource {
+		t.Helper()
+		fams := map[string]map[string]*twitter.RateLimitResource{
+			"statuses": rl.Resources.Statuses, "users": rl.Resources.Users, "application": rl.Resources.Application,
+		}
+		fam, _, _ := strings.Cut(ep, "/")
+		r := fams[fam]["/"+ep]
+		if r == nil {
+			r = fams[fam]["/"+ep+"/:id"]
+		}
+		if r == nil {
+			t.Fatalf("rate_limit_status has no entry for %s: %+v", ep, fams[fam])
+		}
+		return r
+	}
+	status := func(c *twitter.Client) (*twitter.RateLimit, *http.Response) {
+		t.Helper()
+		rl, resp, err := c.RateLimits.Status(&twitter.RateLimitParams{Resources: []string{"statuses", "users", "application"}})
+		if err != nil || rl.Resources == nil {
+			t.Fatalf("rate_limit_status: %v", err)
+		}
+		return rl, resp
+	}
+	same := func(ctx string, r *twitter.RateLimitResource, h http.Header, ep string) {
+		t.Helper()
+		want := []string{h.Get("x-rate-limit-limit"), h.Get("x-rate-limit-remaining"), h.Get("x-rate-limit-reset")}
+		got := []string{strconv.Itoa(r.Limit), strconv.Itoa(r.Remaining), strconv.Itoa(r.Reset)}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s %s: rate_limit_status says limit/remaining/reset %v, the endpoint's own headers %v", ctx, ep, got, want)
+		}
+	}
+
+	rl, resp := status(h.app)
+	for ep, hd := range last {
+		same("app", entry(rl, ep), hd, ep)
+	}
+	if r := entry(rl, "statuses/show"); r.Remaining != 0 || r.Limit != 2 {
+		t.Errorf("exhausted statuses/show: %+v", r)
+	}
+	if r := entry(rl, "statuses/lookup"); r.Remaining != 300 || r.Limit != 300 {
+		t.Errorf("unused statuses/lookup: %+v", r)
+	}
+	// Its own window counts the request that asked.
+	same("app", entry(rl, "application/rate_limit_status"), resp.Header, "application/rate_limit_status")
+	if r := entry(rl, "application/rate_limit_status"); r.Remaining != 179 {
+		t.Errorf("rate_limit_status's own window: %+v", r)
+	}
+
+	userRL, _ := status(h.user)
+	if r := entry(userRL, "users/show"); r.Remaining != 899 {
+		t.Errorf("user context users/show: %+v", r)
+	}
+	if r := entry(userRL, "statuses/show"); r.Remaining != 2 {
+		t.Errorf("user context shares the app's statuses/show window: %+v", r)
+	}
+
+	// Past the first windows' reset: statuses/show is whole again and says
+	// so; users/show, started a minute later, is still counting.
+	h.clock.Add(13*time.Minute + time.Second)
+	rl, _ = status(h.app)
+	if r := entry(rl, "statuses/show"); r.Remaining != 2 {
+		t.Errorf("after the reset statuses/show: %+v", r)
+	}
+	if r := entry(rl, "users/show"); r.Remaining != 899 {
+		t.Errorf("users/show window before its reset: %+v", r)
+	}
+	resp, err := calls[0].do(h.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl, _ = status(h.app)
+	same("app", entry(rl, "statuses/show"), resp.Header, "statuses/show")
+}
