@@ -59,7 +59,7 @@ func fault(step string) error {
 // Steps: copy into path+".compact" in the same directory (bbolt.Compact),
 // check the copy, append the ActCompact audit entry to it (sizes and the
 // tombstone it follows, no personal data), fsync it, give it the old
-// file's mode, rename it over path and fsync the directory. Until the
+// file's mode and owner, rename it over path and fsync the directory. Until the
 // rename the file at path is not touched, so on any error, or a crash at
 // any step, it is still the valid database and only the temporary file
 // (removed here on error, else by the next writable Open) is left.
@@ -107,7 +107,11 @@ func (db *DB) compact(actor string, tombstone uint64) (res CompactResult, err er
 
 	tmp := compactTemp(db.path)
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return res, fmt.Errorf("remove the leftover %s: %w", filepath.Base(tmp), err)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return res, fmt.Errorf("cannot remove the leftover temporary file %s: %w", tmp, err)
 	}
 	// O_EXCL: never write through a link or into a file someone put there.
 	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
@@ -162,11 +166,15 @@ func (db *DB) compact(actor string, tombstone uint64) (res CompactResult, err er
 	}); err != nil {
 		return res, fmt.Errorf("audit: %w", err)
 	}
-	if err := dst.Sync(); err != nil {
-		return res, fmt.Errorf("sync: %w", err)
-	}
 	if err := os.Chmod(tmp, st.Mode().Perm()); err != nil {
 		return res, err
+	}
+	if err := keepOwner(tmp, st); err != nil {
+		return res, err
+	}
+	// fsync, not bolt's fdatasync: the mode and owner must be durable too.
+	if err := fsync(tmp); err != nil {
+		return res, fmt.Errorf("sync: %w", err)
 	}
 	if err := fault("rename"); err != nil {
 		return res, err
@@ -244,6 +252,17 @@ func sameContent(src, dst *bolt.DB) error {
 		}
 		return nil
 	})
+}
+
+// fsync flushes the file at path, data and metadata, whichever
+// descriptor wrote it.
+func fsync(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // syncDir makes a rename in dir durable.
