@@ -86,7 +86,14 @@ func (db *DB) compact(actor string, tombstone uint64) (res CompactResult, err er
 	if db.readOnly {
 		return res, errors.New("opened read-only")
 	}
-	st, err := os.Stat(db.path)
+	// The real file: replacing a symbolic link by the new file would
+	// leave the target, which the wipe then zeroes, to whatever else
+	// points at it.
+	path, err := filepath.EvalSymlinks(db.path)
+	if err != nil {
+		return res, err
+	}
+	st, err := os.Stat(path)
 	if err != nil {
 		return res, err
 	}
@@ -96,16 +103,16 @@ func (db *DB) compact(actor string, tombstone uint64) (res CompactResult, err er
 	res.BytesBefore = st.Size()
 	// Held from here to the wipe: the old file, once renamed away, is
 	// reachable only through it.
-	old, err := os.OpenFile(db.path, os.O_WRONLY, 0)
+	old, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		return res, err
 	}
 	defer old.Close()
 	if fi, err := old.Stat(); err != nil || !os.SameFile(fi, st) {
-		return res, errors.New("the file changed while compacting")
+		return res, errors.New("the file was replaced meanwhile")
 	}
 
-	tmp := compactTemp(db.path)
+	tmp := compactTemp(path)
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -179,7 +186,7 @@ func (db *DB) compact(actor string, tombstone uint64) (res CompactResult, err er
 	if err := fault("rename"); err != nil {
 		return res, err
 	}
-	if err := os.Rename(tmp, db.path); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
 		return res, err
 	}
 	// From here the new file is at path: it is the database whatever
@@ -188,12 +195,12 @@ func (db *DB) compact(actor string, tombstone uint64) (res CompactResult, err er
 	dst.NoSync = db.bolt.NoSync
 	prev := db.bolt
 	db.bolt = dst
-	if nst, err := os.Stat(db.path); err == nil {
+	if nst, err := os.Stat(path); err == nil {
 		db.file = nst
 		res.BytesAfter = nst.Size()
 	}
 	res.Audit = &entry
-	syncErr := syncDir(filepath.Dir(db.path))
+	syncErr := syncDir(filepath.Dir(path))
 	if syncErr == nil {
 		syncErr = fault("syncdir")
 	}

@@ -257,3 +257,36 @@ func TestOpenWhileCompacting(t *testing.T) {
 		t.Errorf("opened a file whose last entry is %+v", last)
 	}
 }
+
+// A database reached through a symbolic link is compacted where it lives:
+// the link stays a link to the compacted file.
+func TestCompactThroughSymlink(t *testing.T) {
+	fx := notesFixture(t)
+	path := fx.Path
+	fx.DB.Close()
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	db := reopen(t, link)
+	if _, err := db.Compact("op-erin", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.VerifyAudit(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", st.Mode(), err)
+	}
+	noTemp(t, path)
+	noTemp(t, link)
+	db = reopen(t, link)
+	var last store.AuditEntry
+	if err := db.AuditLog(1, func(e store.AuditEntry) error { last = e; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if last.Action != store.ActCompact {
+		t.Errorf("the file behind the link is not the compacted one: last entry %+v", last)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -157,8 +158,12 @@ func Open(path string, opt Options) (*DB, error) {
 		// With the lock held no compaction is running, so a temporary
 		// file is one an interrupted compaction left: a full copy of the
 		// data that no purge would reach. Only a regular file is removed.
-		if st, err := os.Lstat(compactTemp(path)); err == nil && st.Mode().IsRegular() {
-			if err := os.Remove(compactTemp(path)); err == nil {
+		real := path
+		if r, err := filepath.EvalSymlinks(path); err == nil {
+			real = r
+		}
+		if st, err := os.Lstat(compactTemp(real)); err == nil && st.Mode().IsRegular() {
+			if err := os.Remove(compactTemp(real)); err == nil {
 				db.staleTemp = true
 			}
 		}
