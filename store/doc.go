@@ -40,7 +40,9 @@
 // and is vouched for by the tombstone's digest of the entries it redacted.
 // VerifyAudit checks both kinds and the digests. bbolt does not wipe freed
 // pages: deleted bytes leave the file only when their pages are reused or
-// the file is compacted (README "Retention and purge").
+// the file is compacted; Compact copies the live data into a new file,
+// renames it over the old one and zeroes the old one's blocks (README
+// "Retention and purge").
 //
 // Every change that touches more than one record is one bbolt transaction,
 // and every change worth auditing appends its audit entry in that same

@@ -553,6 +553,8 @@ var keepDetail = map[string]bool{
 	"payloads": true, "checkpoints": true, "in_scope": true, "flagged": true, "failed": true,
 	"referrals": true, "zip_sha256": true, "manifest_sha256": true, "key": true, "export_seq": true,
 	"config": true, "rules": true, "since": true, "before": true, "referral_before": true, "addr": true,
+	// a compaction's sizes and the tombstone it follows
+	"bytes_before": true, "bytes_after": true, "tombstone": true,
 	// recheck counts per visibility state (crawler.States)
 	"visible": true, "edited": true, "removed": true, "account_protected": true,
 	"account_suspended": true, "account_gone": true, "unknown": true,

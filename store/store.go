@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -89,6 +90,13 @@ type DB struct {
 	path  string
 	now   func() time.Time
 	owner bool // this process wrote the owner note
+	// file is the file bolt opened, to tell whether a compaction by
+	// another process has since replaced the path.
+	file     os.FileInfo
+	readOnly bool
+	// staleTemp: Open removed a compaction's temporary file left by a
+	// process that stopped mid-way.
+	staleTemp bool
 	// released is when releaseMapped last ran (UnixNano).
 	released atomic.Int64
 }
@@ -123,7 +131,7 @@ func Open(path string, opt Options) (*DB, error) {
 	case st.IsDir():
 		return nil, fmt.Errorf("open %s: is a directory, not a database file", path)
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	bdb, file, err := openBolt(path, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
 			if owner := readOwner(path); owner != "" {
@@ -141,12 +149,24 @@ func Open(path string, opt Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w (%w)", path, ErrNotExposure, err)
 	}
-	db := &DB{bolt: bdb, path: path, now: time.Now}
+	db := &DB{bolt: bdb, path: path, now: time.Now, file: file, readOnly: opt.ReadOnly}
 	if err := db.init(opt.ReadOnly); err != nil {
 		bdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if !opt.ReadOnly {
+		// With the lock held no compaction is running, so a temporary
+		// file is one an interrupted compaction left: a full copy of the
+		// data that no purge would reach. Only a regular file is removed.
+		real := path
+		if r, err := filepath.EvalSymlinks(path); err == nil {
+			real = r
+		}
+		if st, err := os.Lstat(compactTemp(real)); err == nil && st.Mode().IsRegular() {
+			if err := os.Remove(compactTemp(real)); err == nil {
+				db.staleTemp = true
+			}
+		}
 		owner := opt.Owner
 		if owner == "" {
 			owner = "exposure"
@@ -160,6 +180,37 @@ func Open(path string, opt Options) (*DB, error) {
 }
 
 func ownerPath(path string) string { return path + ".owner" }
+
+// openBolt opens path with bolt and returns the file it opened. A
+// compaction by another process renames a new file over path while this
+// process may be waiting for the old file's lock; once that is released
+// bolt would hold a file no longer at path, and every write would go to a
+// deleted file. So the file at path is pinned before bolt opens it and
+// compared after the lock is held: a file replaced meanwhile is opened
+// again (the pinned file cannot be freed and its inode reused while
+// pinned, so the same inode means the same file).
+func openBolt(path string, bo *bolt.Options) (*bolt.DB, os.FileInfo, error) {
+	for try := 0; ; try++ {
+		var pinned os.FileInfo
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+			if f, err := os.Open(path); err == nil {
+				pinned, _ = f.Stat()
+				defer f.Close()
+			}
+		}
+		bdb, err := bolt.Open(path, 0o600, bo)
+		now, serr := os.Stat(path)
+		if pinned == nil || (serr == nil && os.SameFile(pinned, now)) {
+			return bdb, now, err
+		}
+		if bdb != nil {
+			bdb.Close()
+		}
+		if try == 2 {
+			return nil, nil, fmt.Errorf("%w: the file was replaced while opening it (a compaction by another process)", ErrInUse)
+		}
+	}
+}
 
 // readOwner returns the owner note beside a locked file, if any.
 func readOwner(path string) string {
@@ -252,6 +303,10 @@ func (db *DB) Close() error {
 	}
 	return db.bolt.Close()
 }
+
+// RemovedStaleTemp reports whether Open removed the temporary file of a
+// compaction that was interrupted (see Compact).
+func (db *DB) RemovedStaleTemp() bool { return db.staleTemp }
 
 // Path is the file the database was opened from.
 func (db *DB) Path() string { return db.path }

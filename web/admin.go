@@ -246,6 +246,6 @@ func (s *Server) purge(w http.ResponseWriter, r *http.Request, ss session) {
 	}
 	s.log.Info().Str("user", ss.User).Int("profiles", len(res.Profiles)).Int("posts", len(res.Posts)).
 		Int("referrals", len(res.Referrals)).Msg("purge done")
-	s.redirect(w, r, ss, "/purge", flash{Msg: fmt.Sprintf("Purged %d profile(s), %d post(s) and %d referral(s), and redacted %d audit entries; the tombstone is in the audit log.",
+	s.redirect(w, r, ss, "/purge", flash{Msg: fmt.Sprintf("Purged %d profile(s), %d post(s) and %d referral(s), and redacted %d audit entries; the tombstone is in the audit log. The file is not compacted: see below.",
 		len(res.Profiles), len(res.Posts), len(res.Referrals), res.AuditRedacted)})
 }

@@ -536,7 +536,7 @@ func TestReportPages(t *testing.T) {
 func TestPurgePage(t *testing.T) {
 	e := newEnv(t, Options{Retention: Retention{Profiles: 30 * 24 * time.Hour, Referrals: 365 * 24 * time.Hour}})
 	c := e.login("adam")
-	mustContain(t, c.body(c.get("/purge")), "Nothing is past retention.", "<strong>30d</strong>")
+	mustContain(t, c.body(c.get("/purge")), "Nothing is past retention.", "<strong>30d</strong>", `id="purge-compact"`, "run <code>exposure purge</code>")
 	c.body(c.post("/review", url.Values{"post": {"html/103"}, "decision": {"dismiss"}, "reason": {"not a breach"}}))
 	e.clock.add(40 * 24 * time.Hour)
 	c = e.login("adam") // the old session expired with the clock
@@ -551,7 +551,7 @@ func TestPurgePage(t *testing.T) {
 	if _, err := e.db.Post("html", "103"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("dismissed post still there after the purge: %v", err)
 	}
-	mustContain(t, c.body(c.get("/purge")), "Purged", "Nothing is past retention.")
+	mustContain(t, c.body(c.get("/purge")), "Purged", "The file is not compacted", "Nothing is past retention.")
 	var tomb []string
 	e.db.AuditLog(1, func(a store.AuditEntry) error {
 		if a.Action == store.ActPurge {

@@ -67,5 +67,8 @@ func (a *app) openDB(create, readOnly bool) (*store.DB, error) {
 		}
 		return nil, err
 	}
+	if db.RemovedStaleTemp() {
+		a.log.Warn().Str("db", a.dbPath).Msg("removed the temporary file of a compaction that was interrupted; the database is the one from before it")
+	}
 	return db, nil
 }

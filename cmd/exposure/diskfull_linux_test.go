@@ -145,3 +145,51 @@ func TestReadOnlyDB(t *testing.T) {
 		t.Error("the read-only database changed")
 	}
 }
+
+// TestCompactDiskFull purges a database on a file system with room for the
+// purge but not for the compacted copy: the purge is committed, the
+// compaction fails with one line giving the cause, the file is whole and
+// its temporary copy gone; with room again, 'exposure purge' compacts.
+func TestCompactDiskFull(t *testing.T) {
+	t.Setenv("EXPOSURE_OPERATOR", "op-erin")
+	mnt, _ := smallFS(t, "8m")
+	_, src := fixtureDB(t)
+	raw, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(mnt, "e.db")
+	if err := os.WriteFile(db, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Leave 8 KiB: the purge writes into free pages inside the file, the
+	// copy needs a file of its own.
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(mnt, &fs); err != nil {
+		t.Fatal(err)
+	}
+	filler := filepath.Join(mnt, "filler")
+	if err := os.WriteFile(filler, make([]byte, int64(fs.Bavail)*fs.Bsize-8<<10), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "--db", db, "purge", "--older-than", "1d")
+	line := errLine(t, stderr)
+	t.Logf("purge on a full disk: %s", line)
+	if code != exitFailure || strings.Count(stderr, "\n") != 1 || !strings.Contains(line, "no space left on device") ||
+		!strings.Contains(line, "the purge is committed") || !strings.HasPrefix(stdout, "Deleted 0 profile(s), 1 post(s)") {
+		t.Fatalf("exit %d, %q %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(db + ".compact"); !os.IsNotExist(err) {
+		t.Errorf("temporary file left on the full disk: %v", err)
+	}
+	if code, stdout, _ := runCLI(t, "--db", db, "audit", "verify"); code != 0 || !strings.Contains(stdout, "intact") {
+		t.Fatalf("verify after the failed compaction: %d %s", code, stdout)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, "--db", db, "purge", "--older-than", "1d")
+	if code != 0 || !strings.Contains(stdout, "Compacted the file") || rawHolds(t, db, "ordinary grumble") {
+		t.Fatalf("with room again: %d %s %s", code, stdout, stderr)
+	}
+}

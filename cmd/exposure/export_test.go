@@ -298,7 +298,8 @@ func TestPurgeLegacyStoreCLI(t *testing.T) {
 	if n := strings.Count(stdout, "(redacted by purge, entry 17)"); n != 3 {
 		t.Errorf("%d entries shown as redacted, want 3:\n%s", n, stdout)
 	}
-	if code, stdout, _ := runCLI(t, "--db", db, "audit", "verify"); code != 0 || !strings.HasPrefix(stdout, "audit log intact: 17 entries") {
+	// 17 is the tombstone, 18 the compaction.
+	if code, stdout, _ := runCLI(t, "--db", db, "audit", "verify"); code != 0 || !strings.HasPrefix(stdout, "audit log intact: 18 entries") {
 		t.Fatalf("verify after purge: %d %s", code, stdout)
 	}
 	// Entry 7 is t-12's redacted review: its remaining fields are vouched
@@ -309,6 +310,82 @@ func TestPurgeLegacyStoreCLI(t *testing.T) {
 	code, _, stderr = runCLI(t, "--db", db, "audit", "verify")
 	if code != exitInput || !strings.Contains(stderr, "broken at entry 17") || !strings.Contains(stderr, "digest") {
 		t.Fatalf("edited redacted legacy entry: %d %q", code, stderr)
+	}
+}
+
+// rawHolds reports whether the bytes of the file at path contain s.
+func rawHolds(t *testing.T, path, s string) bool {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Contains(raw, []byte(s))
+}
+
+// purge --compact (the default) leaves no byte of the purged review's
+// reason in the file; --compact=false leaves the file as bbolt does, and a
+// later purge with nothing to delete still compacts. A compaction that
+// fails leaves the file as the purge left it and says so in one line.
+func TestPurgeCompactCLI(t *testing.T) {
+	t.Setenv("EXPOSURE_OPERATOR", "op-erin")
+	const secret = "ordinary grumble" // the reason of t-12's dismissal, purged with 1d
+	_, db := fixtureDB(t)
+	if !rawHolds(t, db, secret) {
+		t.Fatal("the fixture does not hold the secret: the test could not fail")
+	}
+	code, stdout, stderr := runCLI(t, "--db", db, "purge", "--older-than", "1d", "--compact=false")
+	if code != 0 || strings.Contains(stdout, "Compacted") {
+		t.Fatalf("purge --compact=false: %d %s %s", code, stdout, stderr)
+	}
+	t.Logf("after the purge without compaction the file holds the reason: %v", rawHolds(t, db, secret))
+
+	// A real failure: a directory where the temporary file goes.
+	blocker := filepath.Join(db+".compact", "x")
+	if err := os.MkdirAll(blocker, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, "--db", db, "purge", "--older-than", "1d")
+	if code != exitFailure || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "the purge is committed (audit entry 13), but the file was not compacted") ||
+		!strings.HasPrefix(stdout, "Deleted 0 profile(s), 0 post(s)") {
+		t.Fatalf("blocked compaction: %d %q %q", code, stdout, stderr)
+	}
+	// The file is as the purge left it (store's TestCompactFailureKeepsOriginal
+	// checks it byte for byte): its last entry is the tombstone.
+	if code, stdout, _ := runCLI(t, "--db", db, "audit", "verify"); code != 0 || !strings.HasPrefix(stdout, "audit log intact: 13 entries") {
+		t.Fatalf("verify after the failed compaction: %d %s", code, stdout)
+	}
+	if err := os.RemoveAll(db + ".compact"); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr = runCLI(t, "--db", db, "purge", "--older-than", "1d", "--format", "json")
+	var res struct {
+		store.PurgeResult
+		Compact *store.CompactResult `json:"compact"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 0 || !res.Empty() || res.Compact == nil ||
+		res.Compact.BytesAfter <= 0 || res.Compact.BytesAfter > res.Compact.BytesBefore || res.Compact.Audit.Action != store.ActCompact {
+		t.Fatalf("compaction: %d %v %s %s", code, err, stdout, stderr)
+	}
+	if rawHolds(t, db, secret) {
+		t.Error("after compaction the file still holds the purged reason")
+	}
+	if _, err := os.Stat(db + ".compact"); !os.IsNotExist(err) {
+		t.Errorf("temporary file left: %v", err)
+	}
+	_, stdout, _ = runCLI(t, "--db", db, "audit", "list", "--from", strconv.FormatUint(res.Compact.Audit.Seq, 10))
+	if !strings.Contains(stdout, "store.compact") || !strings.Contains(stdout, "bytes_before=") {
+		t.Fatalf("audit entry: %s", stdout)
+	}
+	if code, stdout, _ := runCLI(t, "--db", db, "audit", "verify"); code != 0 || !strings.Contains(stdout, "intact") {
+		t.Fatalf("verify after compaction: %d %s", code, stdout)
+	}
+	// A dry run never compacts.
+	was, _ := os.ReadFile(db)
+	code, stdout, _ = runCLI(t, "--db", db, "purge", "--older-than", "1d", "--dry-run", "--compact")
+	if now, _ := os.ReadFile(db); code != 0 || !bytes.Equal(now, was) || !strings.Contains(stdout, "Dry run: the file is not compacted") {
+		t.Fatalf("dry run: %d %s", code, stdout)
 	}
 }
 

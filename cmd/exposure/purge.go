@@ -28,9 +28,9 @@ func parseRetention(flag, s string) (time.Duration, error) {
 
 func (a *app) purgeCmd() *cobra.Command {
 	var olderThan, refRetention, operator, format string
-	var dryRun bool
+	var dryRun, compact bool
 	cmd := &cobra.Command{
-		Use:   "purge [--older-than 6mo] [--referral-retention 6y] [--dry-run]",
+		Use:   "purge [--older-than 6mo] [--referral-retention 6y] [--dry-run] [--compact=false]",
 		Short: "Delete personal data past its retention period",
 		Long: `Delete personal data the PSD no longer needs, in one transaction:
 
@@ -56,8 +56,16 @@ The purge writes a tombstone to the audit log with what it deleted (counts
 and referral ids, not content) and how many audit entries it redacted.
 --dry-run lists what would go and changes nothing.
 
-bbolt does not wipe the pages it frees, so deleted bytes can stay in the
-file until those pages are reused; see README "Retention and purge".
+bbolt does not wipe the pages it frees, so deleted bytes would stay in the
+file until those pages are reused. So after the purge commits, the file is
+compacted (--compact, on by default; a dry run never compacts): the live
+data is copied into a new file beside it, which replaces the old one by an
+atomic rename, and the old file is overwritten with zeros. This needs free
+space for the live data; on any error the file stays as the purge left it.
+The audit log records it (sizes only). With nothing to purge it still
+compacts, e.g. after a purge in the web application, which cannot compact
+the file it serves. Backups and copies need their own retention; see README
+"Retention and purge".
 
 Periods are a number and a unit, as in the config: y (365 days), mo (30
 days), w, d, h, combinable (1y6mo); at least a day.`,
@@ -90,11 +98,33 @@ days), w, d, h, combinable (1y6mo); at least a day.`,
 			if err != nil {
 				return err
 			}
+			var comp *store.CompactResult
+			var compErr error
+			if compact && !dryRun {
+				var tomb uint64
+				if res.Tombstone != nil {
+					tomb = res.Tombstone.Seq
+				}
+				c, err := db.Compact(op, tomb)
+				if c.Audit != nil {
+					comp = &c
+				}
+				if err != nil {
+					compErr = compactFailed(err, res, comp != nil)
+				}
+			}
 			if format == "json" {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(res)
+				if err := enc.Encode(struct {
+					store.PurgeResult
+					Compact *store.CompactResult `json:"compact,omitempty"`
+				}{res, comp}); err != nil {
+					return err
+				}
+				return compErr
 			}
+			defer a.printCompact(comp, dryRun && compact && cmd.Flags().Changed("compact"))
 			verb := "Deleted"
 			if dryRun {
 				verb = "Dry run: would delete"
@@ -129,13 +159,14 @@ days), w, d, h, combinable (1y6mo); at least a day.`,
 				a.log.Info().Int("profiles", len(res.Profiles)).Int("posts", len(res.Posts)).
 					Int("referrals", len(res.Referrals)).Uint64("audit_seq", res.Tombstone.Seq).Msg("purge done")
 			}
-			return nil
+			return compErr
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&olderThan, "older-than", "6mo", "retention of personal data not in a kept referral")
 	f.StringVar(&refRetention, "referral-retention", "6y", "retention of a referral and its evidence, from the referral's date")
 	f.BoolVar(&dryRun, "dry-run", false, "list what would be deleted and change nothing")
+	f.BoolVar(&compact, "compact", true, "after the purge, rewrite the file without the freed pages that still hold deleted bytes (needs free space for the live data)")
 	f.StringVar(&operator, "operator", "", "who runs the purge, for the audit log (default $EXPOSURE_OPERATOR or the login name)")
 	f.StringVar(&format, "format", "text", "text or json")
 	return cmd
@@ -147,4 +178,48 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// compactFailed is the one-line error of a compaction after a committed
+// purge: what stands, and what to do.
+func compactFailed(err error, res store.PurgeResult, replaced bool) error {
+	done := "nothing was purged"
+	if res.Tombstone != nil {
+		done = fmt.Sprintf("the purge is committed (audit entry %d)", res.Tombstone.Seq)
+	}
+	if replaced {
+		return fmt.Errorf("%s and the file is compacted, but: %w", done, err)
+	}
+	return fmt.Errorf("%s, but the file was not compacted and may still hold deleted bytes; it is unchanged since the purge (%w); fix that and run 'exposure purge --compact' again", done, err)
+}
+
+// printCompact reports a compaction after the purge's own lines.
+func (a *app) printCompact(c *store.CompactResult, dryNote bool) {
+	if dryNote {
+		fmt.Fprintln(a.stdout, "Dry run: the file is not compacted")
+	}
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(a.stdout, "Compacted the file: %s -> %s, audit entry %d\n", sizeText(c.BytesBefore), sizeText(c.BytesAfter), c.Audit.Seq)
+	if c.WipeError != "" {
+		fmt.Fprintf(a.stdout, "  WARNING: the old file's blocks could not be overwritten (%s); the file system frees them without wiping\n", c.WipeError)
+		a.log.Warn().Str("error", c.WipeError).Msg("old database file not wiped after compaction")
+	} else {
+		fmt.Fprintln(a.stdout, "  the replaced file's blocks were overwritten with zeros")
+	}
+	a.log.Info().Int64("bytes_before", c.BytesBefore).Int64("bytes_after", c.BytesAfter).Uint64("audit_seq", c.Audit.Seq).Msg("compacted")
+}
+
+// sizeText writes n bytes for people.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }

@@ -31,9 +31,10 @@ func (a *app) serveCmd() *cobra.Command {
 keyboard shortcuts, post and profile pages, the referral builder, the audit log
 and user management; admins download signed export packs (with the key from
 'exposure keys init') and purge data past the retention in --config (default
-6 months for personal data, 6 years for referrals). While it runs it holds the database, so other commands
-tell you to use the web application; with --config it also runs the sweep and
-recheck on the config file's schedule.
+6 months for personal data, 6 years for referrals; the file is compacted only by
+'exposure purge' with the server stopped). While it runs it holds the database,
+so other commands tell you to use the web application; with --config it also
+runs the sweep and recheck on the config file's schedule.
 
   exposure user add alice --role admin          (once, before serving)
   exposure serve --db exposure.db               (then open http://127.0.0.1:8080)
