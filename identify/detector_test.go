@@ -790,3 +790,35 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestOutsideWriterClasses10: classes from the misses of test10, each in
+// wording of its own, with near misses that must not change.
+func TestOutsideWriterClasses10(t *testing.T) {
+	d := mustLoad(t)
+	corp := want{false, Corporate, "", Unknown, ReasonCorporate}
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// A force's press office or bureau, or a support or aid unit,
+		// named in the display name like any team.
+		{"press office in the name", Profile{Name: "Cumbria Police Press Office", Bio: "Media enquiries: office hours only."}, corp},
+		{"press bureau in the name", Profile{Name: "West Mercia Police Press Bureau", Bio: "For journalists. Please do not report crime here."}, corp},
+		{"operational support in the name", Profile{Name: "Surrey Police Operational Support", Bio: "Roads, dogs and the helicopter. Official account."}, corp},
+		{"tactical aid unit in the name", Profile{Name: "Merseyside Police Tactical Aid Unit", Bio: "Official account. Warrants and public order."}, corp},
+		{"a press officer's own account", Profile{Name: "Jo Bains", Bio: "Police press officer in Carlisle. Fell runner."}, serving("Cumbria Constabulary", Staff)},
+		{"a team word as a surname", Profile{Name: "Dan Press", Bio: "PC in Guildford. Support the Saints."}, serving("Surrey Police", Officer)},
+		// An offer that is not yet a job.
+		{"conditional offer from", Profile{Bio: "Conditional offer from Essex Police as a PC!! Training starts in the spring"}, notPolice("aspiring")},
+		{"a conditional offer as a special", Profile{Bio: "Got my conditional offer with Kent Police as a special constable 🙌"}, notPolice("aspiring")},
+		{"an offer in another trade", Profile{Bio: "PC in Chelmsford. Had an offer accepted on our first house!"}, serving("Essex Police", Officer)},
+		// An animal-welfare inspector is another service's inspector.
+		{"rspca inspector", Profile{Name: "Inspector Gary", Bio: "RSPCA inspector covering Cheshire. Swans, dogs, the lot."}, notPolice("")},
+		{"animal welfare inspector", Profile{Bio: "Animal welfare inspector, Norfolk. Horses mostly."}, notPolice("")},
+		{"a police inspector who supports the rspca", Profile{Bio: "Inspector, Cheshire Police. Fundraising for the RSPCA this year."}, serving("Cheshire Constabulary", Officer)},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}
