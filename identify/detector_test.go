@@ -816,6 +816,18 @@ func TestOutsideWriterClasses10(t *testing.T) {
 		// An animal-welfare inspector is another service's inspector.
 		{"rspca inspector", Profile{Name: "Inspector Gary", Bio: "RSPCA inspector covering Cheshire. Swans, dogs, the lot."}, notPolice("")},
 		{"animal welfare inspector", Profile{Bio: "Animal welfare inspector, Norfolk. Horses mostly."}, notPolice("")},
+		// A rank run together with a town or force in the handle says
+		// who the owner is and where; slang only right after the place.
+		{"rank then town in a handle", Profile{Handle: "sgt_wigan_mike", Name: "Mike", Bio: "Rugby league. Golf."}, serving("Greater Manchester Police", Officer)},
+		{"town then rank in a handle", Profile{Handle: "carlisle_pc_jen", Name: "Jen", Bio: "Fells at the weekend 🥾"}, serving("Cumbria Constabulary", Officer)},
+		{"detective abbreviation in a handle", Profile{Handle: "ds_amy_lincoln", Name: "Amy", Bio: "Tea. Cats. Crosswords."}, serving("Lincolnshire Police", Officer)},
+		{"town then slang in a handle", Profile{Handle: "swindonbobby_al", Name: "Al", Bio: "Cans and darts."}, serving("Wiltshire Police", Officer)},
+		{"town_slang in a handle", Profile{Handle: "wigan_plod", Name: "Gaz", Bio: "3 kids, no sleep"}, serving("Greater Manchester Police", Officer)},
+		{"a Bobby from a town", Profile{Handle: "bobby_wigan", Name: "Bobby Lowe", Bio: "Rugby league. Golf."}, notPolice("")},
+		{"a rank in a handle without a place", Profile{Handle: "sgt_mike_88", Name: "Mike", Bio: "Rugby league. Golf."}, notPolice("")},
+		{"a rank in a handle with a place abroad", Profile{Handle: "sgt_mike_texas", Name: "Mike", Bio: "BBQ."}, notPolice("")},
+		{"a handle rank another sense takes", Profile{Handle: "sgt_wigan_mike", Name: "Mike", Bio: "Sergeant in the Army Reserve. Rugby league."}, notPolice("")},
+		{"a former rank in a handle", Profile{Handle: "ex_pc_wigan", Name: "Mike", Bio: "Golf."}, want{false, Former, "", Officer, ReasonFormer}},
 		{"a police inspector who supports the rspca", Profile{Bio: "Inspector, Cheshire Police. Fundraising for the RSPCA this year."}, serving("Cheshire Constabulary", Officer)},
 	}
 	for _, c := range cases {
