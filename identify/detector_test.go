@@ -828,6 +828,16 @@ func TestOutsideWriterClasses10(t *testing.T) {
 		{"a rank in a handle with a place abroad", Profile{Handle: "sgt_mike_texas", Name: "Mike", Bio: "BBQ."}, notPolice("")},
 		{"a handle rank another sense takes", Profile{Handle: "sgt_wigan_mike", Name: "Mike", Bio: "Sergeant in the Army Reserve. Rugby league."}, notPolice("")},
 		{"a former rank in a handle", Profile{Handle: "ex_pc_wigan", Name: "Mike", Bio: "Golf."}, want{false, Former, "", Officer, ReasonFormer}},
+		// A partner's role after "is"; a tradesman's or barber's advert
+		// named with a police word; "works at" a force, Facebook style.
+		{"girlfriend is", Profile{Bio: "My girlfriend is a sergeant in Reading and I'm so proud x"}, notPolice("family")},
+		{"other half is", Profile{Bio: "Other half is a PCSO in Hull. I just do the ironing 😂"}, notPolice("family")},
+		{"an officer whose girlfriend is a nurse", Profile{Bio: "PC in Reading. Girlfriend is a nurse, so we never see each other."}, serving("Thames Valley Police", Officer)},
+		{"plumber named with a rank", Profile{Name: "Sergeant Plumbing", Bio: "Plumber in Lincoln. No job too small, fully insured."}, notPolice("business")},
+		{"barber named with slang", Profile{Name: "The Bobby Barbers 💈", Bio: "Barbers, Stoke. Walk ins welcome."}, notPolice("business")},
+		{"an officer who was a plumber", Profile{Bio: "Police officer in Lincoln. Plumber in a past life."}, serving("Lincolnshire Police", Officer)},
+		{"works at a force", Profile{Bio: "Works at Cheshire Constabulary · Lives in Crewe · Married"}, serving("Cheshire Constabulary", Unknown)},
+		{"works at a shop", Profile{Bio: "Works at Tesco · Lives in Crewe"}, notPolice("")},
 		{"a police inspector who supports the rspca", Profile{Bio: "Inspector, Cheshire Police. Fundraising for the RSPCA this year."}, serving("Cheshire Constabulary", Officer)},
 	}
 	for _, c := range cases {
