@@ -838,6 +838,17 @@ func TestOutsideWriterClasses10(t *testing.T) {
 		{"an officer who was a plumber", Profile{Bio: "Police officer in Lincoln. Plumber in a past life."}, serving("Lincolnshire Police", Officer)},
 		{"works at a force", Profile{Bio: "Works at Cheshire Constabulary · Lives in Crewe · Married"}, serving("Cheshire Constabulary", Unknown)},
 		{"works at a shop", Profile{Bio: "Works at Tesco · Lives in Crewe"}, notPolice("")},
+		// Staff titles ending in "officer" or naming support work; a
+		// misspelt constable; traffic as an item of police work.
+		{"fingerprint officer", Profile{Bio: "Fingerprint officer, Essex Police. Puzzles and crosswords."}, serving("Essex Police", Staff)},
+		{"criminal justice officer", Profile{Bio: "Criminal Justice Officer | Kent Police | Mum of 2"}, serving("Kent Police", Staff)},
+		{"business support at a force", Profile{Bio: "Business support, Cheshire Police. Tea maker in chief."}, serving("Cheshire Constabulary", Staff)},
+		{"business support elsewhere", Profile{Bio: "Business support for small firms in Crewe. Bookkeeping."}, notPolice("")},
+		{"a fingerprint officer's former job", Profile{Bio: "Retired fingerprint examiner, Kent Police. Bowls."}, want{false, Former, "", Staff, ReasonFormer}},
+		{"konstabel", Profile{Bio: "Police konstabel in Leicester. Two kids, one dog."}, serving("Leicestershire Police", Officer)},
+		{"traffic as an item", Profile{Bio: "Lancs Police | Traffic | Preston"}, serving("Lancashire Constabulary", Officer)},
+		{"traffic in a sentence", Profile{Bio: "Stuck in traffic again in Preston. Nurse."}, notPolice("")},
+		{"a traffic team", Profile{Bio: "Lancs Police | Traffic management team | Preston"}, serving("Lancashire Constabulary", Unknown)},
 		{"a police inspector who supports the rspca", Profile{Bio: "Inspector, Cheshire Police. Fundraising for the RSPCA this year."}, serving("Cheshire Constabulary", Officer)},
 	}
 	for _, c := range cases {
