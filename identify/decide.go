@@ -710,6 +710,10 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		if abroad {
 			return no(NotPolice, ReasonAbroad)
 		}
+		if office := w.office(); office >= 0 {
+			w.ev = append(w.ev, int32(office))
+			return no(NotPolice, d.classes[w.entry(&units[office]).class].reason)
+		}
 		return no(Corporate, ReasonCorporate)
 	}
 
@@ -784,6 +788,21 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		return no(NotPolice, ReasonAbroad)
 	}
 	return no(NotPolice, w.rejection(f))
+}
+
+// office returns the unit naming the account, in the display name or
+// handle, as an office that is not a force's (a commissioner's), or -1.
+func (w *work) office() int {
+	for i := range w.units {
+		u := &w.units[i]
+		if u.field != fieldName && u.field != fieldHandle {
+			continue
+		}
+		if e := w.entry(u); e != nil && e.kind == kLookalike && w.d.classes[e.class].offices {
+			return i
+		}
+	}
+	return -1
 }
 
 // afterServing reports whether unit i follows a serving phrase of the

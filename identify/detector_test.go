@@ -849,6 +849,11 @@ func TestOutsideWriterClasses10(t *testing.T) {
 		{"traffic as an item", Profile{Bio: "Lancs Police | Traffic | Preston"}, serving("Lancashire Constabulary", Officer)},
 		{"traffic in a sentence", Profile{Bio: "Stuck in traffic again in Preston. Nurse."}, notPolice("")},
 		{"a traffic team", Profile{Bio: "Lancs Police | Traffic management team | Preston"}, serving("Lancashire Constabulary", Unknown)},
+		// A commissioner's office, named so, is not a force's corporate
+		// account.
+		{"commissioner's office", Profile{Name: "Essex PFCC", Handle: "EssexPFCC", Bio: "Office of the Police, Fire and Crime Commissioner for Essex. Official account."}, notPolice("commissioner")},
+		{"a force's account mentioning its commissioner", Profile{Name: "Essex Police", Handle: "EssexPoliceUK", Bio: "Official account. Our Police and Crime Commissioner holds us to account."}, corp},
+		{"an officer with a commissioner in the name", Profile{Name: "Sgt Jo Lane (PCC liaison)", Bio: "Sergeant, Essex Police."}, serving("Essex Police", Officer)},
 		{"a police inspector who supports the rspca", Profile{Bio: "Inspector, Cheshire Police. Fundraising for the RSPCA this year."}, serving("Cheshire Constabulary", Officer)},
 	}
 	for _, c := range cases {
