@@ -127,6 +127,10 @@ type class struct {
 	// before one ("TSG Logistics Ltd", "police staff recruitment agency")
 	// is part of that name.
 	names bool
+	// offices: an account named with one of the class's phrases (display
+	// name or handle) is that office's ("Kent PCC"), not a force's, so its
+	// official wording does not make it corporate.
+	offices bool
 }
 
 // Word flags: word lists that are not phrases.

@@ -357,6 +357,9 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	if e.strong || f.selfForce || f.context || f.workContext && !e.work || f.strongRole || (u.state != stSelf && f.anyForce) {
 		return true
 	}
+	if e.bare && !f.sense && !f.senseBefore && w.handleRank(i, e) {
+		return true
+	}
 	first := &w.toks[u.t0]
 	// "PC... that's Practice Coordinator": capitals spelled out as other words.
 	if e.caps && w.spelledOut(i) {
@@ -411,6 +414,32 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 	if u.t0 > 0 {
 		prev := &w.toks[u.t0-1]
 		if prev.field == first.field && prev.flags&fHard == 0 && (prev.id == w.d.idA || prev.id == w.d.idAn) && prev.id >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// handleRank reports whether a bare rank in the handle is run together
+// with a town or force of the owner's ("pc_jamal_kent", "HumbersidePC",
+// "SurreyPolSgt"), which says what "PC. Kent." would in a bio. Slang needs
+// the place right before it ("derbycop", "pompey_plod"): "bobby_hull" is
+// a Bobby.
+func (w *work) handleRank(i int, e *entry) bool {
+	units := w.units
+	u := &units[i]
+	if u.field != fieldHandle || u.state != stSelf {
+		return false
+	}
+	place := func(k int) bool {
+		pe := w.entry(&units[k])
+		return pe != nil && (pe.kind == kPlace || pe.kind == kAlias || pe.kind == kHandle) && !w.d.forces[pe.force].Abroad
+	}
+	if e.slang {
+		return i > 0 && units[i-1].field == fieldHandle && place(i-1)
+	}
+	for k := range units {
+		if units[k].field == fieldHandle && k != i && place(k) {
 			return true
 		}
 	}
@@ -681,6 +710,10 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		if abroad {
 			return no(NotPolice, ReasonAbroad)
 		}
+		if office := w.office(); office >= 0 {
+			w.ev = append(w.ev, int32(office))
+			return no(NotPolice, d.classes[w.entry(&units[office]).class].reason)
+		}
 		return no(Corporate, ReasonCorporate)
 	}
 
@@ -755,6 +788,21 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 		return no(NotPolice, ReasonAbroad)
 	}
 	return no(NotPolice, w.rejection(f))
+}
+
+// office returns the unit naming the account, in the display name or
+// handle, as an office that is not a force's (a commissioner's), or -1.
+func (w *work) office() int {
+	for i := range w.units {
+		u := &w.units[i]
+		if u.field != fieldName && u.field != fieldHandle {
+			continue
+		}
+		if e := w.entry(u); e != nil && e.kind == kLookalike && w.d.classes[e.class].offices {
+			return i
+		}
+	}
+	return -1
 }
 
 // afterServing reports whether unit i follows a serving phrase of the

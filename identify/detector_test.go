@@ -790,3 +790,73 @@ func TestOutsideWriterClasses9(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestOutsideWriterClasses10: classes from the misses of test10, each in
+// wording of its own, with near misses that must not change.
+func TestOutsideWriterClasses10(t *testing.T) {
+	d := mustLoad(t)
+	corp := want{false, Corporate, "", Unknown, ReasonCorporate}
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// A force's press office or bureau, or a support or aid unit,
+		// named in the display name like any team.
+		{"press office in the name", Profile{Name: "Cumbria Police Press Office", Bio: "Media enquiries: office hours only."}, corp},
+		{"press bureau in the name", Profile{Name: "West Mercia Police Press Bureau", Bio: "For journalists. Please do not report crime here."}, corp},
+		{"operational support in the name", Profile{Name: "Surrey Police Operational Support", Bio: "Roads, dogs and the helicopter. Official account."}, corp},
+		{"tactical aid unit in the name", Profile{Name: "Merseyside Police Tactical Aid Unit", Bio: "Official account. Warrants and public order."}, corp},
+		{"a press officer's own account", Profile{Name: "Jo Bains", Bio: "Police press officer in Carlisle. Fell runner."}, serving("Cumbria Constabulary", Staff)},
+		{"a team word as a surname", Profile{Name: "Dan Press", Bio: "PC in Guildford. Support the Saints."}, serving("Surrey Police", Officer)},
+		// An offer that is not yet a job.
+		{"conditional offer from", Profile{Bio: "Conditional offer from Essex Police as a PC!! Training starts in the spring"}, notPolice("aspiring")},
+		{"a conditional offer as a special", Profile{Bio: "Got my conditional offer with Kent Police as a special constable 🙌"}, notPolice("aspiring")},
+		{"an offer in another trade", Profile{Bio: "PC in Chelmsford. Had an offer accepted on our first house!"}, serving("Essex Police", Officer)},
+		// An animal-welfare inspector is another service's inspector.
+		{"rspca inspector", Profile{Name: "Inspector Gary", Bio: "RSPCA inspector covering Cheshire. Swans, dogs, the lot."}, notPolice("")},
+		{"animal welfare inspector", Profile{Bio: "Animal welfare inspector, Norfolk. Horses mostly."}, notPolice("")},
+		// A rank run together with a town or force in the handle says
+		// who the owner is and where; slang only right after the place.
+		{"rank then town in a handle", Profile{Handle: "sgt_wigan_mike", Name: "Mike", Bio: "Rugby league. Golf."}, serving("Greater Manchester Police", Officer)},
+		{"town then rank in a handle", Profile{Handle: "carlisle_pc_jen", Name: "Jen", Bio: "Fells at the weekend 🥾"}, serving("Cumbria Constabulary", Officer)},
+		{"detective abbreviation in a handle", Profile{Handle: "ds_amy_lincoln", Name: "Amy", Bio: "Tea. Cats. Crosswords."}, serving("Lincolnshire Police", Officer)},
+		{"town then slang in a handle", Profile{Handle: "swindonbobby_al", Name: "Al", Bio: "Cans and darts."}, serving("Wiltshire Police", Officer)},
+		{"town_slang in a handle", Profile{Handle: "wigan_plod", Name: "Gaz", Bio: "3 kids, no sleep"}, serving("Greater Manchester Police", Officer)},
+		{"a Bobby from a town", Profile{Handle: "bobby_wigan", Name: "Bobby Lowe", Bio: "Rugby league. Golf."}, notPolice("")},
+		{"a rank in a handle without a place", Profile{Handle: "sgt_mike_88", Name: "Mike", Bio: "Rugby league. Golf."}, notPolice("")},
+		{"a rank in a handle with a place abroad", Profile{Handle: "sgt_mike_texas", Name: "Mike", Bio: "BBQ."}, notPolice("")},
+		{"a handle rank another sense takes", Profile{Handle: "sgt_wigan_mike", Name: "Mike", Bio: "Sergeant in the Army Reserve. Rugby league."}, notPolice("")},
+		{"a former rank in a handle", Profile{Handle: "ex_pc_wigan", Name: "Mike", Bio: "Golf."}, want{false, Former, "", Officer, ReasonFormer}},
+		// A partner's role after "is"; a tradesman's or barber's advert
+		// named with a police word; "works at" a force, Facebook style.
+		{"girlfriend is", Profile{Bio: "My girlfriend is a sergeant in Reading and I'm so proud x"}, notPolice("family")},
+		{"other half is", Profile{Bio: "Other half is a PCSO in Hull. I just do the ironing 😂"}, notPolice("family")},
+		{"an officer whose girlfriend is a nurse", Profile{Bio: "PC in Reading. Girlfriend is a nurse, so we never see each other."}, serving("Thames Valley Police", Officer)},
+		{"plumber named with a rank", Profile{Name: "Sergeant Plumbing", Bio: "Plumber in Lincoln. No job too small, fully insured."}, notPolice("business")},
+		{"barber named with slang", Profile{Name: "The Bobby Barbers 💈", Bio: "Barbers, Stoke. Walk ins welcome."}, notPolice("business")},
+		{"an officer who was a plumber", Profile{Bio: "Police officer in Lincoln. Plumber in a past life."}, serving("Lincolnshire Police", Officer)},
+		{"works at a force", Profile{Bio: "Works at Cheshire Constabulary · Lives in Crewe · Married"}, serving("Cheshire Constabulary", Unknown)},
+		{"works at a shop", Profile{Bio: "Works at Tesco · Lives in Crewe"}, notPolice("")},
+		// Staff titles ending in "officer" or naming support work; a
+		// misspelt constable; traffic as an item of police work.
+		{"fingerprint officer", Profile{Bio: "Fingerprint officer, Essex Police. Puzzles and crosswords."}, serving("Essex Police", Staff)},
+		{"criminal justice officer", Profile{Bio: "Criminal Justice Officer | Kent Police | Mum of 2"}, serving("Kent Police", Staff)},
+		{"business support at a force", Profile{Bio: "Business support, Cheshire Police. Tea maker in chief."}, serving("Cheshire Constabulary", Staff)},
+		{"business support elsewhere", Profile{Bio: "Business support for small firms in Crewe. Bookkeeping."}, notPolice("")},
+		{"a fingerprint officer's former job", Profile{Bio: "Retired fingerprint examiner, Kent Police. Bowls."}, want{false, Former, "", Staff, ReasonFormer}},
+		{"konstabel", Profile{Bio: "Police konstabel in Leicester. Two kids, one dog."}, serving("Leicestershire Police", Officer)},
+		{"traffic as an item", Profile{Bio: "Lancs Police | Traffic | Preston"}, serving("Lancashire Constabulary", Officer)},
+		{"traffic in a sentence", Profile{Bio: "Stuck in traffic again in Preston. Nurse."}, notPolice("")},
+		{"a traffic team", Profile{Bio: "Lancs Police | Traffic management team | Preston"}, serving("Lancashire Constabulary", Unknown)},
+		// A commissioner's office, named so, is not a force's corporate
+		// account.
+		{"commissioner's office", Profile{Name: "Essex PFCC", Handle: "EssexPFCC", Bio: "Office of the Police, Fire and Crime Commissioner for Essex. Official account."}, notPolice("commissioner")},
+		{"a force's account mentioning its commissioner", Profile{Name: "Essex Police", Handle: "EssexPoliceUK", Bio: "Official account. Our Police and Crime Commissioner holds us to account."}, corp},
+		{"an officer with a commissioner in the name", Profile{Name: "Sgt Jo Lane (PCC liaison)", Bio: "Sergeant, Essex Police."}, serving("Essex Police", Officer)},
+		{"a police inspector who supports the rspca", Profile{Bio: "Inspector, Cheshire Police. Fundraising for the RSPCA this year."}, serving("Cheshire Constabulary", Officer)},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}

@@ -185,5 +185,7 @@ func TestHeldOut9Targets(t *testing.T) { checkTargets(t, "../testdata/identify/t
 
 // TestHeldOut10Targets: the tenth held-out set, 400 profiles written by a
 // fifth outside author who read only SPEC.md (bios cross-posted from other
-// sites) and committed before its first run.
+// sites) and committed before its first run, which measured precision
+// 0.949, recall 0.913 and force accuracy 0.897; general fixes were then
+// made from its misses, so it is tuned on now (README).
 func TestHeldOut10Targets(t *testing.T) { checkTargets(t, "../testdata/identify/test10.jsonl") }
