@@ -63,6 +63,51 @@ func TestTrainDeterministic(t *testing.T) {
 	}
 }
 
+// Dropout and averaging are seeded like the shuffle: the same bytes twice,
+// and each actually changes the model; a dropout outside [0, 1) is refused.
+func TestTrainDropoutAverage(t *testing.T) {
+	c, err := LoadRules(rules.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := trainExamples(t, 300)
+	train := func(opt TrainOptions) []byte {
+		t.Helper()
+		opt.Folds, opt.Epochs = -1, 4
+		m, err := c.Train(Political, ex, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	plain := train(TrainOptions{})
+	for _, opt := range []TrainOptions{{Dropout: 0.3}, {Average: 2}, {Dropout: 0.5, Average: 1}} {
+		a, b := train(opt), train(opt)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%+v: two trainings differ", opt)
+		}
+		if bytes.Equal(a, plain) {
+			t.Errorf("%+v: same model as without", opt)
+		}
+		back, err := ParseModel("x.json", a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := back.Trained.Options; o.Dropout != opt.Dropout || o.Average != opt.Average {
+			t.Errorf("model file records %+v, want %+v", o, opt)
+		}
+	}
+	for _, p := range []float64{-0.1, 1} {
+		if _, err := c.Train(Political, ex, TrainOptions{Folds: -1, Dropout: p}); err == nil {
+			t.Errorf("dropout %g accepted", p)
+		}
+	}
+}
+
 // A trained model learns: it scores its own positive examples above its
 // negatives, and a Classifier using it flags a clear positive.
 func TestTrainLearns(t *testing.T) {

@@ -5,7 +5,10 @@ scripts/train-models.sh does), then measure every candidate (threshold,
 model_alone) pair on the held writer. Pooled over writers.
 Run from the module root with EXPOSURE=path/to/exposure (built from this
 tree) and OLID=dir if not ../shared/data/olid; HOLD="train train4 ..." holds out
-only those writers (to compare data passes on the same held-out writers).
+only those writers (to compare data passes on the same held-out writers);
+EXTRA="--dropout 0.3 ..." is appended to every train command (to compare
+training options; "--folds -1" skips the out-of-fold figures, which the
+measurement does not use, and leaves the weights as they are).
 usage: scripts/cross-writer.py CATEGORY "th:ma th:ma ..." [RULES]"""
 import subprocess, sys, re, os, shutil, tempfile
 EXP = os.environ.get('EXPOSURE', 'exposure')
@@ -16,6 +19,7 @@ cat, pairs = sys.argv[1], sys.argv[2].split()
 # HOLD (space-separated) limits which writers are held out in turn; all of W still train.
 HOLD = os.environ.get('HOLD', '').split() or W
 RULES = sys.argv[3] if len(sys.argv) > 3 else 'rules'
+EXTRA = os.environ.get('EXTRA', '').split()
 base = {'offensive': ['--olid', OLID, '--in-weight', '3'],
         'procedure': ['--olid', OLID, '--olid-weight', '0.2', '--epochs', '12', '--rate', '0.2'],
         'negativity': ['--olid', OLID, '--olid-weight', '0.2', '--epochs', '12', '--rate', '0.2'],
@@ -29,7 +33,7 @@ for held in HOLD:
     for a in W + ['generated_train']:
         if a != held:
             ins += ['--in', f'{T}/{a}.jsonl']
-    subprocess.run([EXP, '--log-level', 'warn', '--rules', RULES, 'train', *ins, '--category', cat, *base,
+    subprocess.run([EXP, '--log-level', 'warn', '--rules', RULES, 'train', *ins, '--category', cat, *base, *EXTRA,
                     '--out', f'{wd}/models/{cat}.json', '--replace'], capture_output=True, text=True, check=True)
     y = f'{wd}/categories/{cat}.yaml'
     src = open(y).read()
