@@ -188,6 +188,18 @@ func (w *work) facts() facts {
 			}
 		}
 	}
+	// "Retired from West Midlands Police after 22 years as a civilian
+	// fingerprint examiner": a role in the sentence that names the force
+	// the owner left is the role they held there.
+	if f.formerForce >= 0 && f.formerRole < 0 && f.selfRole < 0 && units[f.formerForce].field == fieldBio {
+		lo, hi := w.sentence(f.formerForce)
+		for k := lo; k < hi; k++ {
+			if e := w.entry(&units[k]); e != nil && e.kind == kRole && units[k].state == stSelf && !e.emoji && !e.work && !e.outright {
+				f.formerRole = k
+				break
+			}
+		}
+	}
 	if !f.police {
 		f.formerProf = -1
 	}
@@ -289,20 +301,28 @@ func (w *work) handleEx(i int) bool {
 // not the owner's.
 func (w *work) aboutOthers(i int) bool {
 	units := w.units
-	same := func(k int) bool { return units[k].field == units[i].field }
-	lo, hi := i, i+1
-	for lo > 0 && units[lo].flags&fHard == 0 && same(lo-1) {
-		lo--
-	}
-	for hi < len(units) && units[hi].flags&fHard == 0 && same(hi) {
-		hi++
-	}
+	lo, hi := w.sentence(i)
 	for k := lo; k < hi; k++ {
 		if units[k].state == stOther {
 			return true
 		}
 	}
 	return false
+}
+
+// sentence returns the units of the sentence around unit i, from lo up
+// to hi.
+func (w *work) sentence(i int) (lo, hi int) {
+	units := w.units
+	same := func(k int) bool { return units[k].field == units[i].field }
+	lo, hi = i, i+1
+	for lo > 0 && units[lo].flags&fHard == 0 && same(lo-1) {
+		lo--
+	}
+	for hi < len(units) && units[hi].flags&fHard == 0 && same(hi) {
+		hi++
+	}
+	return lo, hi
 }
 
 // weakAliasOK: "Met" names the force only in a profile about policing, or

@@ -406,35 +406,67 @@ func (d *Detector) step(node int32, t *tok) int32 {
 func (d *Detector) match(w *work) {
 	toks := w.toks
 	for i := 0; i < len(toks); {
-		best, end := int32(-1), i+1
-		shorter, shorterEnd := int32(-1), i+1
-		node := int32(0)
-		comma := false
-		for j := i; j < len(toks); j++ {
-			if j > i && (toks[j].flags&fHard != 0 || toks[j].field != toks[i].field) {
-				break
+		best, end := d.longest(toks, i)
+		// "As a civilian fingerprint examiner", "a civilian investigator":
+		// a disclaimer that ends in a role word describes the role after
+		// it, and is read from that word on.
+		if best >= 0 && end < len(toks) && end-i > 1 && d.entries[best].kind == kLookalike && d.classes[d.entries[best].class].override &&
+			toks[end].field == toks[i].field && toks[end].flags&(fHard|fSoft) == 0 && d.describesRole(toks, end-1) {
+			for ; i < end-1; i++ {
+				w.units = append(w.units, unit{e: -1, t0: int32(i), t1: int32(i + 1), by: -1, field: toks[i].field, flags: toks[i].flags})
 			}
-			if node = d.step(node, &toks[j]); node < 0 {
-				break
-			}
-			comma = comma || j > i && toks[j].flags&fComma != 0
-			// "Nurse for 10 years, police officer for 2" is not "10 years police".
-			if e := d.term[node]; e >= 0 && d.caseOK(e, toks[i:j+1]) && !(comma && d.entries[e].kind == kFormer) {
-				if best < 0 || d.entries[best].kind != kNotPlace {
-					shorter, shorterEnd = best, end
-				}
-				best, end = e, j+1
-			}
-		}
-		// "Leicester City centre" is the place, not the club.
-		if best >= 0 && d.entries[best].kind == kNotPlace && end < len(toks) {
-			if t := &toks[end]; t.field == toks[i].field && t.flags&(fHard|fSoft) == 0 && t.id >= 0 && d.wordFlags[t.id]&wPlaceTail != 0 {
-				best, end = shorter, shorterEnd
-			}
+			continue
 		}
 		w.units = append(w.units, unit{e: best, t0: int32(i), t1: int32(end), by: -1, field: toks[i].field, flags: toks[i].flags})
 		i = end
 	}
+}
+
+// longest returns the longest phrase at token i and the token after it,
+// or -1 and i+1.
+func (d *Detector) longest(toks []tok, i int) (int32, int) {
+	best, end := int32(-1), i+1
+	shorter, shorterEnd := int32(-1), i+1
+	node := int32(0)
+	comma := false
+	for j := i; j < len(toks); j++ {
+		if j > i && (toks[j].flags&fHard != 0 || toks[j].field != toks[i].field) {
+			break
+		}
+		if node = d.step(node, &toks[j]); node < 0 {
+			break
+		}
+		comma = comma || j > i && toks[j].flags&fComma != 0
+		// "Nurse for 10 years, police officer for 2" is not "10 years police".
+		if e := d.term[node]; e >= 0 && d.caseOK(e, toks[i:j+1]) && !(comma && d.entries[e].kind == kFormer) {
+			if best < 0 || d.entries[best].kind != kNotPlace {
+				shorter, shorterEnd = best, end
+			}
+			best, end = e, j+1
+		}
+	}
+	// "Leicester City centre" is the place, not the club.
+	if best >= 0 && d.entries[best].kind == kNotPlace && end < len(toks) {
+		if t := &toks[end]; t.field == toks[i].field && t.flags&(fHard|fSoft) == 0 && t.id >= 0 && d.wordFlags[t.id]&wPlaceTail != 0 {
+			best, end = shorter, shorterEnd
+		}
+	}
+	return best, end
+}
+
+// describesRole reports whether token t is a role word on its own and,
+// read from t, the role goes on ("civilian investigator") or another role
+// follows it ("civilian fingerprint examiner").
+func (d *Detector) describesRole(toks []tok, t int) bool {
+	role := func(e int32) bool { return e >= 0 && d.entries[e].kind == kRole }
+	if n := d.step(0, &toks[t]); n < 0 || !role(d.term[n]) {
+		return false
+	}
+	if e, end := d.longest(toks, t); role(e) && end > t+1 {
+		return true
+	}
+	e, _ := d.longest(toks, t+1)
+	return role(e)
 }
 
 func (d *Detector) caseOK(e int32, toks []tok) bool {

@@ -860,3 +860,28 @@ func TestOutsideWriterClasses10(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestOutsideWriterClasses10b: the second round of classes from test10's
+// misses, each in wording of its own, with near misses that must not
+// change.
+func TestOutsideWriterClasses10b(t *testing.T) {
+	d := mustLoad(t)
+	former := func(role Role) want { return want{false, Former, "", role, ReasonFormer} }
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		// "A civilian" before a role word is police staff's own wording,
+		// not the disclaimer.
+		{"a civilian investigator", Profile{Bio: "I'm a civilian investigator with Norfolk Police. Dog walker."}, serving("Norfolk Constabulary", Staff)},
+		{"as a civilian crime scene examiner", Profile{Bio: "Working for Avon and Somerset Police as a civilian crime scene examiner."}, serving("Avon and Somerset Constabulary", Staff)},
+		{"a retired civilian examiner", Profile{Bio: "Left Durham Constabulary last year after 18 years as a civilian fingerprint officer. Birds and bikes."}, former(Staff)},
+		{"the civilian disclaimer", Profile{Bio: "Just a civilian who likes police dramas. Norwich."}, notPolice("")},
+		{"a civilian with opinions", Profile{Bio: "A civilian, not police. Opinions about Norfolk Police are mine."}, notPolice("not police")},
+		{"a civilian before a police word", Profile{Bio: "Views of a civilian police watcher in Leeds."}, notPolice("")},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}
