@@ -402,6 +402,13 @@ func (b *builder) finish(version string) *Detector {
 	// word from abroad.
 	d.namesake = int32(len(b.entries))
 	d.entries = append(d.entries, entry{kind: kAbroad, text: "a UK name for police abroad", file: IdentityFile})
+	// "PD Bruno", a police dog, reads as a police word for others.
+	d.policeDog = int32(len(d.entries))
+	d.entries = append(d.entries, entry{kind: kContext, group: true, text: "a police dog by name", file: IdentityFile})
+	d.idPD = -1
+	if id, ok := b.vocab["pd"]; ok {
+		d.idPD = id
+	}
 	d.idPolice = -1
 	if id, ok := b.vocab["police"]; ok {
 		d.idPolice = id

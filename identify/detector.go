@@ -38,6 +38,8 @@ type Detector struct {
 	idOn, idOf  int32 // "on" and "of"
 	idPolice    int32 // "police", or -1
 	namesake    int32 // the entry a namesake abroad reads as ("Kent Police Department")
+	policeDog   int32 // the entry "PD" before a name reads as ("PD Bruno")
+	idPD        int32 // "pd", or -1
 
 	pool sync.Pool
 }
@@ -953,6 +955,55 @@ func (w *work) namesake(ui int) {
 	}
 }
 
+// youth reports whether the police officer emoji, unit ui, illustrates
+// an aspiring modifier next to it, a youth scheme or an applicant's
+// ("Mini Police member 👮", "👮 Volunteer Police Cadet"): the item before
+// it holds one, or the unit after it is one.
+func (w *work) youth(ui int) bool {
+	units := w.units
+	aspiring := func(k int) bool {
+		e := w.entry(&units[k])
+		return e != nil && e.kind == kMod && e.mod == mAspiring
+	}
+	if k := ui + 1; k < len(units) && units[k].field == units[ui].field && aspiring(k) {
+		return true
+	}
+	for k := ui - 1; k >= 0 && units[k].field == units[ui].field; k-- {
+		if aspiring(k) {
+			return true
+		}
+		if units[k].flags&fHard != 0 {
+			break
+		}
+	}
+	return false
+}
+
+// policeDog reads "PD" before a name as a police dog, as handlers write
+// it ("Sam + PD Bruno", "Handler of PD Max"), not a police department: in
+// capitals, followed by a capitalised word the rules do not know, and
+// starting its item or after "+", "and", "with" or "of". A police dog is
+// a police word about others, like "officers".
+func (w *work) policeDog(ui int) {
+	d := w.d
+	u := &w.units[ui]
+	if d.idPD < 0 || u.t1-u.t0 != 1 || w.toks[u.t0].id != d.idPD || w.toks[u.t0].flags&fUpper == 0 {
+		return
+	}
+	if int(u.t1) >= len(w.toks) || ui+1 >= len(w.units) {
+		return
+	}
+	if n := &w.toks[u.t1]; n.field != u.field || n.flags&(fHard|fSoft) != 0 || n.flags&fTitle == 0 || n.flags&fUpper != 0 || !w.nameWord(ui+1) {
+		return
+	}
+	if ui > 0 && w.units[ui-1].field == u.field && u.flags&(fHard|fSoft) == 0 && !strings.Contains(w.gap(u.t0), "+") {
+		if id := w.toks[u.t0-1].id; id < 0 || id != d.idAnd && id != d.idWith && id != d.idOf {
+			return
+		}
+	}
+	u.e = d.policeDog
+}
+
 var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOther, mAspiring: stAspiring, mNegation: stNegated}
 
 // modify applies every modifier and look-alike to what it reaches.
@@ -969,9 +1020,11 @@ func (w *work) modify() {
 		case e.emoji:
 			// An emoji right after a phrase of the rules illustrates it
 			// ("Police wife 👮", "Future officer 👮"): it says nothing.
-			if ui > 0 && w.units[ui-1].field == u.field && w.units[ui-1].e >= 0 {
+			if ui > 0 && w.units[ui-1].field == u.field && w.units[ui-1].e >= 0 || w.youth(ui) {
 				u.e = -1
 			}
+		case e.kind == kAbroad:
+			w.policeDog(ui)
 		case e.kind == kLookalike:
 			relatives = relatives || w.d.classes[e.class].relatives
 		case e.kind == kAlias || e.kind == kPlace || e.kind == kWeakPlace:

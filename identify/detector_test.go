@@ -880,6 +880,19 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 		{"the civilian disclaimer", Profile{Bio: "Just a civilian who likes police dramas. Norwich."}, notPolice("")},
 		{"a civilian with opinions", Profile{Bio: "A civilian, not police. Opinions about Norfolk Police are mine."}, notPolice("not police")},
 		{"a civilian before a police word", Profile{Bio: "Views of a civilian police watcher in Leeds."}, notPolice("")},
+		// "PD" before a dog's name is a police dog, as handlers write it,
+		// not a department abroad.
+		{"a handler and PD by name", Profile{Handle: "jo_dogs_lancs", Name: "Jo & PD Rex", Bio: "Dog handler, Lancashire. Rex does the hard work."}, serving("Lancashire Constabulary", Officer)},
+		{"a handler's dog alone", Profile{Name: "PD Rex", Bio: "Good boy. Tennis balls."}, notPolice("no police role")},
+		{"an adopted police dog", Profile{Name: "Anne", Bio: "Our family adopted retired PD Max last spring. Long walks in Kent."}, notPolice("")},
+		{"a department after a town", Profile{Bio: "Officer, Boston PD. Red Sox fan."}, notPolice("abroad")},
+		{"a department before a rank", Profile{Bio: "Springfield PD Detective. Coffee."}, notPolice("abroad")},
+		{"PD before a job", Profile{Bio: "PD Officer. Texas."}, notPolice("abroad")},
+		// The police emoji next to a youth scheme or an application
+		// illustrates it.
+		{"mini police with the emoji", Profile{Handle: "mini_police_ava", Bio: "Mini Police 👮 Year 6. Hull."}, notPolice("")},
+		{"emoji before a cadet", Profile{Bio: "👮 Volunteer Police Cadet, Hull. Age 15."}, notPolice("")},
+		{"an officer who runs mini police", Profile{Bio: "PC in Hull 👮 Mini Police lead for our schools."}, serving("Humberside Police", Officer)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
