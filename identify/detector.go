@@ -616,7 +616,9 @@ func (w *work) forward(ui int, st uint8) (attached, consumed bool) {
 		case e.kind == kCurrent:
 			return
 		case e.kind == kMod:
-			if e.dir&dirBefore == 0 {
+			// "My dad retired from the Met": a family word that names
+			// whose role it is goes on to the role.
+			if e.dir&dirBefore == 0 && !(w.family(ui) && e.mod == mFamily) {
 				return
 			}
 		case e.kind == kPlace || e.kind == kWeakPlace || e.kind == kAmbiguous:
@@ -912,6 +914,17 @@ func (w *work) movedOn() {
 			}
 		}
 		if !years {
+			continue
+		}
+		// "My husband retired from Notts Police last year, now he's
+		// under my feet": the police before it must be the owner's.
+		own := false
+		for k := mv - 1; k >= 0 && units[k].field == units[mv].field; k-- {
+			if e := w.entry(&units[k]); e != nil && subject(e.kind) && e.kind != kLookalike && (units[k].state == stSelf || units[k].state == stFormer) {
+				own = true
+			}
+		}
+		if !own {
 			continue
 		}
 		for k := mv - 1; k >= 0 && units[k].field == units[mv].field; k-- {

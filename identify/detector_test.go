@@ -893,6 +893,14 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 		{"mini police with the emoji", Profile{Handle: "mini_police_ava", Bio: "Mini Police 👮 Year 6. Hull."}, notPolice("")},
 		{"emoji before a cadet", Profile{Bio: "👮 Volunteer Police Cadet, Hull. Age 15."}, notPolice("")},
 		{"an officer who runs mini police", Profile{Bio: "PC in Hull 👮 Mini Police lead for our schools."}, serving("Humberside Police", Officer)},
+		// A relative who retired is the relative's former role, and what
+		// they do "now" is theirs too.
+		{"wife retired, now", Profile{Bio: "Mum of 3. My wife retired from Dyfed-Powys Police last year 🥳 now she's on the allotment all day"}, notPolice("family")},
+		{"my dad retired from", Profile{Bio: "My dad retired from the Met in 2019. Proud daughter."}, notPolice("family")},
+		{"my mum retired, now", Profile{Bio: "My mum retired from Surrey Police last year, now she runs a cake stall."}, notPolice("family")},
+		{"the owner retired, now", Profile{Bio: "Retired from Surrey Police last year, now a driving instructor."}, former(Unknown)},
+		{"the owner's years, now", Profile{Bio: "30 years in Surrey Police, now I just walk the dog."}, former(Unknown)},
+		{"a wife retired, the owner serving", Profile{Bio: "My wife retired from GMP last year. I'm still a PC in Bolton."}, serving("Greater Manchester Police", Officer)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
