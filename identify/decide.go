@@ -721,6 +721,11 @@ func (d *Detector) verdict(w *work, f *facts, p Profile) Result {
 	}
 
 	best, explicit := w.vote(f)
+	// "12 yrs Kent Police, now Ministry of Defence Police": the force after
+	// "now" is the one served now, whatever else names the one before.
+	if f.nowForce >= 0 {
+		best, explicit = int(w.entry(&units[f.nowForce]).force), true
+	}
 	abroad := best == len(d.forces) || best >= 0 && d.forces[best].Abroad && !d.forces[best].InScope
 	if f.abroadTerm && !(explicit && best >= 0 && best < len(d.forces) && !d.forces[best].Abroad) {
 		abroad = true

@@ -901,6 +901,11 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 		{"the owner retired, now", Profile{Bio: "Retired from Surrey Police last year, now a driving instructor."}, former(Unknown)},
 		{"the owner's years, now", Profile{Bio: "30 years in Surrey Police, now I just walk the dog."}, former(Unknown)},
 		{"a wife retired, the owner serving", Profile{Bio: "My wife retired from GMP last year. I'm still a PC in Bolton."}, serving("Greater Manchester Police", Officer)},
+		// Years in one force, "now" another: the force after "now" is the
+		// one served, in scope or not.
+		{"years in a force, now police scotland", Profile{Handle: "essex_lad", Bio: "8 years Essex Police, now Police Scotland. Miss Chelmsford."}, want{false, Serving, "", Unknown, ReasonNotInRules}},
+		{"years in a force, now another in scope", Profile{Handle: "kent_pc", Bio: "10 yrs Met, now Kent Police. Maidstone."}, serving("Kent Police", Officer)},
+		{"years in a force, now in a town", Profile{Bio: "PC with Kent Police, now on response in Medway."}, serving("Kent Police", Officer)},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
