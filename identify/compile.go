@@ -416,6 +416,7 @@ func (b *builder) finish(version string) *Detector {
 	// "PC by day": words no phrase needs, so added here.
 	d.idBy, d.idDay = b.wordID("by"), b.wordID("day")
 	d.idIn, d.idFor, d.idOn, d.idOf = b.wordID("in"), b.wordID("for"), b.wordID("on"), b.wordID("of")
+	d.idTeam, d.idUnit = b.wordID("team"), b.wordID("unit")
 	d.wordFlags = b.wordFlags
 	d.rootNext = make([]int32, len(b.wordFlags))
 	for i := range d.rootNext {

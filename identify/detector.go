@@ -40,6 +40,8 @@ type Detector struct {
 	namesake    int32 // the entry a namesake abroad reads as ("Kent Police Department")
 	policeDog   int32 // the entry "PD" before a name reads as ("PD Bruno")
 	idPD        int32 // "pd", or -1
+	idTeam      int32 // "team"
+	idUnit      int32 // "unit"
 
 	pool sync.Pool
 }
@@ -968,6 +970,41 @@ func (w *work) namesake(ui int) {
 	}
 }
 
+// inTeam reports whether clients modifier ui, one that ends in "with",
+// reaches a force followed by "in" and a team of that force ("I work with
+// Suffolk Police in the crime recording team"): the owner is in the
+// force, not a partner of it ("I work with Suffolk Police on
+// safeguarding").
+func (w *work) inTeam(ui int) bool {
+	d := w.d
+	units := w.units
+	if d.idWith < 0 || w.toks[units[ui].t1-1].id != d.idWith {
+		return false
+	}
+	k := ui + 1
+	for ; k < len(units) && units[k].field == units[ui].field && units[k].flags&(fHard|fSoft) == 0 && units[k].e < 0 && w.word(&units[k])&wSkip != 0; k++ {
+	}
+	if k >= len(units) || units[k].field != units[ui].field || units[k].flags&(fHard|fSoft) != 0 {
+		return false
+	}
+	if e := w.entry(&units[k]); e == nil || e.kind != kAlias && e.kind != kWeakAlias && e.kind != kHandle {
+		return false
+	}
+	k++
+	if k >= len(units) || units[k].field != units[ui].field || units[k].flags&(fHard|fSoft) != 0 || units[k].e >= 0 || w.toks[units[k].t0].id != d.idIn {
+		return false
+	}
+	for j := k + 1; j < len(units) && j <= k+5 && units[j].field == units[ui].field && units[j].flags&(fHard|fSoft) == 0; j++ {
+		if e := w.entry(&units[j]); e != nil && (e.kind == kLookalike || e.kind == kAlias || e.kind == kPlace || e.kind == kMod) {
+			return false
+		}
+		if id := w.toks[units[j].t1-1].id; id >= 0 && (id == d.idTeam || id == d.idUnit || d.wordFlags[id]&wUnit != 0) {
+			return true
+		}
+	}
+	return false
+}
+
 // youth reports whether the police officer emoji, unit ui, illustrates
 // an aspiring modifier next to it, a youth scheme or an applicant's
 // ("Mini Police member 👮", "👮 Volunteer Police Cadet"): the item before
@@ -1066,6 +1103,13 @@ func (w *work) modify() {
 			// something that is not police looks forward to what is now.
 			if !attached && st == stFormer && e.dir&dirAfter != 0 {
 				w.markCurrent(ui)
+			}
+			if attached && e.mod == mClients && w.inTeam(ui) {
+				for k := ui + 1; k < len(w.units); k++ {
+					if v := &w.units[k]; v.by == int32(ui) && v.state == stOther {
+						v.state, v.by = stSelf, -1
+					}
+				}
 			}
 			if attached && e.mod == mFamily && !relative {
 				relative, relativeBy = true, ui

@@ -906,6 +906,13 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 		{"years in a force, now police scotland", Profile{Handle: "essex_lad", Bio: "8 years Essex Police, now Police Scotland. Miss Chelmsford."}, want{false, Serving, "", Unknown, ReasonNotInRules}},
 		{"years in a force, now another in scope", Profile{Handle: "kent_pc", Bio: "10 yrs Met, now Kent Police. Maidstone."}, serving("Kent Police", Officer)},
 		{"years in a force, now in a town", Profile{Bio: "PC with Kent Police, now on response in Medway."}, serving("Kent Police", Officer)},
+		// "Work with" a force in one of its teams is the owner's job there;
+		// on a subject, or beside it, a partner's.
+		{"work with a force in its team", Profile{Bio: "I work with Kent Police in the control room. Nights!"}, serving("Kent Police", Staff)},
+		{"work with a force in its unit", Profile{Bio: "Working with Durham Constabulary in the crime recording unit. Mam of 2."}, serving("Durham Constabulary", Staff)},
+		{"work with a force on a subject", Profile{Bio: "Crime recording consultant. I work with Suffolk Police on safeguarding."}, notPolice("")},
+		{"work with a force in the community", Profile{Bio: "Charity worker. We work with Kent Police in the community."}, notPolice("works with police")},
+		{"a social worker in a joint team", Profile{Bio: "Social worker. I work with Essex Police in the MASH team."}, notPolice("another service")},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
