@@ -1005,6 +1005,35 @@ func (w *work) inTeam(ui int) bool {
 	return false
 }
 
+// handleAliases reads a weak alias written in lower case in the handle
+// ("met_dc_raj") as the alias when a rank is run together with it, next
+// to it: handles are written in lower case, and "met" next to "dc" is no
+// verb. Elsewhere ("we_met_at_uni") it stays a word.
+func (w *work) handleAliases() {
+	d := w.d
+	units := w.units
+	rank := func(k int) bool {
+		if k < 0 || k >= len(units) || units[k].field != fieldHandle {
+			return false
+		}
+		e := w.entry(&units[k])
+		return e != nil && e.kind == kRole && e.bare && !e.slang
+	}
+	for ui := range units {
+		u := &units[ui]
+		if u.field != fieldHandle || u.e >= 0 || u.t1-u.t0 != 1 || w.toks[u.t0].id < 0 {
+			continue
+		}
+		n := d.rootNext[w.toks[u.t0].id]
+		if n < 0 || d.term[n] < 0 || d.entries[d.term[n]].kind != kWeakAlias {
+			continue
+		}
+		if rank(ui-1) || rank(ui+1) {
+			u.e = d.term[n]
+		}
+	}
+}
+
 // youth reports whether the police officer emoji, unit ui, illustrates
 // an aspiring modifier next to it, a youth scheme or an applicant's
 // ("Mini Police member 👮", "👮 Volunteer Police Cadet"): the item before
@@ -1058,6 +1087,7 @@ var modState = [nMods]uint8{mFormer: stFormer, mFamily: stOther, mClients: stOth
 
 // modify applies every modifier and look-alike to what it reaches.
 func (w *work) modify() {
+	w.handleAliases()
 	relatives := false
 	relative := false // a family word reached someone's role
 	relativeBy := -1

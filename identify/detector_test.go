@@ -913,6 +913,13 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 		{"work with a force on a subject", Profile{Bio: "Crime recording consultant. I work with Suffolk Police on safeguarding."}, notPolice("")},
 		{"work with a force in the community", Profile{Bio: "Charity worker. We work with Kent Police in the community."}, notPolice("works with police")},
 		{"a social worker in a joint team", Profile{Bio: "Social worker. I work with Essex Police in the MASH team."}, notPolice("another service")},
+		// A weak alias in lower case in a handle, run together with a
+		// rank, is the force; as a word elsewhere it is a word.
+		{"met and a rank in a handle", Profile{Handle: "met_ds_priya", Name: "Priya", Bio: "Lewisham. Chai. Bake Off on telly."}, serving("Metropolitan Police Service", Officer)},
+		{"a rank then met in a handle", Profile{Handle: "sgt_met_lou", Name: "Lou", Bio: "Running. Gin."}, serving("Metropolitan Police Service", Officer)},
+		{"met as a verb in a handle", Profile{Handle: "jo_met_her_at_uni", Name: "Jo", Bio: "Cats."}, notPolice("")},
+		{"met before a fan's rank", Profile{Handle: "i_met_sgt_pepper", Name: "Jo", Bio: "Beatles forever."}, notPolice("fan")},
+		{"met and a rank the bio gives another sense", Profile{Handle: "met_dc_raj", Name: "Raj", Bio: "DC Comics and Marvel fan."}, notPolice("")},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
