@@ -370,7 +370,11 @@ func (w *work) validRole(i int, e *entry, f *facts) bool {
 		case pe == nil:
 			return false
 		case pe.kind == kRole:
-		case pe.kind != kAlias && pe.kind != kWeakAlias && pe.kind != kHandle || u.flags&fSoft != 0 || !w.itemStart(i-1):
+		case pe.kind != kAlias && pe.kind != kWeakAlias && pe.kind != kHandle || u.flags&fSoft != 0:
+			return false
+		// "Former Kent Police staff": the modifier before the force
+		// reaches both.
+		case !w.itemStart(i-1) && (u.state == stSelf || u.by < 0 || w.units[i-1].by != u.by):
 			return false
 		}
 	}

@@ -920,6 +920,12 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 		{"met as a verb in a handle", Profile{Handle: "jo_met_her_at_uni", Name: "Jo", Bio: "Cats."}, notPolice("")},
 		{"met before a fan's rank", Profile{Handle: "i_met_sgt_pepper", Name: "Jo", Bio: "Beatles forever."}, notPolice("fan")},
 		{"met and a rank the bio gives another sense", Profile{Handle: "met_dc_raj", Name: "Raj", Bio: "DC Comics and Marvel fan."}, notPolice("")},
+		// "Staff" after a force that a former word reaches is the role
+		// held there.
+		{"former force staff", Profile{Bio: "Former Kent Police staff | gardening"}, former(Staff)},
+		{"ex force staff in lower case", Profile{Bio: "ex met police staff | now in fintech"}, former(Staff)},
+		{"wife of force staff", Profile{Bio: "Wife of Kent Police staff. Gardening."}, notPolice("family")},
+		{"thanks to force staff", Profile{Bio: "Retired teacher. Thanks to Kent Police staff for their help."}, notPolice("")},
 	}
 	for _, c := range cases {
 		check(t, d, c.name, c.p, c.w)
