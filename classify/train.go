@@ -84,15 +84,23 @@ type TrainOptions struct {
 	Source string `json:"-"`
 }
 
+// Defaults of TrainOptions' zero fields, exported so that the command's
+// help states what training really does.
+const (
+	DefaultEpochs = 3
+	DefaultRate   = 0.1
+	DefaultL2     = 1e-6
+)
+
 func (o TrainOptions) withDefaults() TrainOptions {
 	if o.Epochs == 0 {
-		o.Epochs = 3
+		o.Epochs = DefaultEpochs
 	}
 	if o.Rate == 0 {
-		o.Rate = 0.1
+		o.Rate = DefaultRate
 	}
 	if o.L2 == 0 {
-		o.L2 = 1e-6
+		o.L2 = DefaultL2
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
