@@ -22,7 +22,8 @@ X --olid "$OLID" $TRAIN --in-weight 3 --category offensive $HELD \
 # procedure: three times the steps with dropout (ninth pass, rules/models/README.md)
 X $TRAIN --olid "$OLID" --olid-weight 0.2 --category procedure --epochs 36 --rate 0.3 --dropout 0.3 $HELD \
 	--out rules/models/procedure.json
-X $TRAIN --olid "$OLID" --olid-weight 0.2 --category negativity --epochs 12 --rate 0.2 $HELD \
+# negativity: four times the steps with dropout 0.4 (ninth pass, second round)
+X $TRAIN --olid "$OLID" --olid-weight 0.2 --category negativity --epochs 48 --rate 0.4 --dropout 0.4 $HELD \
 	--out rules/models/negativity.json
 X $TRAIN --olid "$OLID" --olid-clean-only --olid-weight 0.2 --category political \
 	--epochs 6 --rate 0.2 $HELD --out rules/models/political.json
