@@ -17,8 +17,7 @@ X() { "$BIN" --log-level warn --rules rules train "$@" --replace; }
 TRAIN="--in $T/train.jsonl --in $T/train4.jsonl --in $T/train5.jsonl --in $T/train6.jsonl --in $T/train8.jsonl --in $T/train9.jsonl --in $T/train10.jsonl --in $T/train11.jsonl --in $T/train12.jsonl --in $T/train13.jsonl --in $T/train14.jsonl --in $T/train15.jsonl --in $T/generated_train.jsonl"
 HELD="--heldout $T/generated_test.jsonl --heldout $T/heldout3.jsonl --max-fpr 0.005"
 
-# offensive: four times the epochs with dropout 0.5, OLID at half weight (ninth pass, second round)
-X --olid "$OLID" --olid-weight 0.5 $TRAIN --in-weight 3 --category offensive --epochs 12 --rate 0.1 --dropout 0.5 $HELD \
+X --olid "$OLID" $TRAIN --in-weight 3 --category offensive $HELD \
 	--out rules/models/offensive.json
 # procedure: three times the steps with dropout (ninth pass, rules/models/README.md)
 X $TRAIN --olid "$OLID" --olid-weight 0.2 --category procedure --epochs 36 --rate 0.3 --dropout 0.3 $HELD \
