@@ -880,6 +880,12 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 		{"the civilian disclaimer", Profile{Bio: "Just a civilian who likes police dramas. Norwich."}, notPolice("")},
 		{"a civilian with opinions", Profile{Bio: "A civilian, not police. Opinions about Norfolk Police are mine."}, notPolice("not police")},
 		{"a civilian before a police word", Profile{Bio: "Views of a civilian police watcher in Leeds."}, notPolice("")},
+		// "Cops" after a place is a force's nickname, a police word for a
+		// group: "ex" reaches past it to the role held (the simulated
+		// network's "Ex-Cheshire Cops PC, now driving instructor").
+		{"ex, a place's cops and a rank", Profile{Bio: "Ex-Cheshire Cops PC, now driving instructor.", Location: "Northwich"}, former(Officer)},
+		{"former, a place's cops and a rank", Profile{Bio: "Former Kent cops sergeant. Allotment."}, former(Officer)},
+		{"a place's cops and a rank, serving", Profile{Bio: "Cheshire Cops PC. Views my own."}, serving("Cheshire Constabulary", Officer)},
 		// "PD" before a dog's name is a police dog, as handlers write it,
 		// not a department abroad.
 		{"a handler and PD by name", Profile{Handle: "jo_dogs_lancs", Name: "Jo & PD Rex", Bio: "Dog handler, Lancashire. Rex does the hard work."}, serving("Lancashire Constabulary", Officer)},
