@@ -131,6 +131,11 @@ type class struct {
 	// name or handle) is that office's ("Kent PCC"), not a force's, so its
 	// official wording does not make it corporate.
 	offices bool
+	// near: the class's phrases give a bare rank another sense only in
+	// the rank's own sentence ("Skipper of our village cricket 2nd XI"):
+	// a hobby elsewhere in the profile ("Sgt Mo Rahman" / "Cricket,
+	// biryani, kids.") leaves the rank the owner's.
+	near bool
 }
 
 // Word flags: word lists that are not phrases.

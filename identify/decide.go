@@ -76,7 +76,7 @@ func (w *work) facts() facts {
 				f.context, f.abroadTerm, f.sense = true, true, true
 			}
 		case kLookalike:
-			if !d.classes[e.class].keepsRanks {
+			if c := &d.classes[e.class]; !c.keepsRanks && (!c.near || w.nearRole(i)) {
 				switch u.state {
 				case stSelf:
 					// "Ex-cop. Now private investigator.": what they
@@ -871,7 +871,7 @@ func (w *work) rejection(f *facts) string {
 		}
 	}
 	for i := range w.units {
-		if e := w.entry(&w.units[i]); e != nil && e.kind == kLookalike {
+		if e := w.entry(&w.units[i]); e != nil && e.kind == kLookalike && (!d.classes[e.class].near || w.nearRole(i)) {
 			w.ev = append(w.ev, int32(i))
 			return d.classes[e.class].reason
 		}
@@ -1021,6 +1021,29 @@ func (w *work) notWhere(i int) bool {
 	return false
 }
 
+// nearRole reports whether a role is in look-alike unit i's sentence:
+// the same field with no full stop, bar or emoji between them.
+func (w *work) nearRole(i int) bool {
+	units := w.units
+	for _, step := range [2]int{-1, 1} {
+		for k := i; ; k += step {
+			// crossing from k to its neighbour n: n's own break flag
+			// when going forward, k's when going back.
+			n := k + step
+			if n < 0 || n >= len(units) || units[n].field != units[i].field {
+				break
+			}
+			if w.toks[units[max(n, k)].t0].flags&fHard != 0 {
+				break
+			}
+			if e := w.entry(&units[n]); e != nil && e.kind == kRole {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // nameWord reports whether unit k may be a person's name: one word that
 // is no phrase here and that the rules know at most inside longer phrases
 // ("Price" of "PC Price", though "copper price" is a phrase; "Hill" of "DC
@@ -1033,8 +1056,14 @@ func (w *work) nameWord(k int) bool {
 	if v.e >= 0 || v.t1-v.t0 != 1 {
 		return false
 	}
-	id := w.toks[v.t0].id
-	return id < 0 || w.d.wordFlags[id] == 0
+	t := &w.toks[v.t0]
+	if t.id < 0 {
+		return true
+	}
+	// "Sgt Mo Rahman", "PC Al Khan": a state code counts only in capitals
+	// (a location's "Boston, MO"), so written otherwise it is a name.
+	fl := w.d.wordFlags[t.id]
+	return fl == 0 || fl == wCode && t.flags&fUpper == 0
 }
 
 // club reports whether place unit i is followed by a club word ("Everton

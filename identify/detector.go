@@ -1219,7 +1219,7 @@ func (w *work) modify() {
 					brand = -2
 				}
 			case kLookalike:
-				if brand == -1 && u.state == stSelf && !w.d.classes[e.class].keepsRanks {
+				if c := &w.d.classes[e.class]; brand == -1 && u.state == stSelf && !c.keepsRanks && !c.near {
 					brand = int32(ui)
 				}
 			}

@@ -937,3 +937,27 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 		check(t, d, c.name, c.p, c.w)
 	}
 }
+
+// TestHobbiesAndNames: a hobby gives a rank another sense only in the
+// rank's own sentence, and a state code written as a name is a name
+// (test10's leftovers, in wording of their own).
+func TestHobbiesAndNames(t *testing.T) {
+	d := mustLoad(t)
+	cases := []struct {
+		name string
+		p    Profile
+		w    want
+	}{
+		{"a rank in the name, a hobby in the bio", Profile{Name: "Sgt Asha Patel", Bio: "Netball, baking, two boys.", Location: "Huddersfield"}, serving("West Yorkshire Police", Officer)},
+		{"a special in the handle, sailing in the bio", Profile{Handle: "SC_Jo_Kent", Name: "Jo", Bio: "Sailing. Dogs. ⛵", Location: "Whitstable"}, serving("Kent Police", Special)},
+		{"a rank and a hobby as items", Profile{Bio: "Inspector. Cricket. Curry. Derby."}, serving("Derbyshire Constabulary", Officer)},
+		{"a club's rank in one sentence", Profile{Bio: "Skipper of the Sunday cricket team in Leeds."}, notPolice("club")},
+		{"a boat's rank in one sentence", Profile{Bio: "Sergeant at the yacht club bar, Cowes."}, notPolice("club")},
+		{"a state code as a first name", Profile{Name: "PC Al Rahim", Bio: "Dad. Gym.", Location: "Slough"}, serving("Thames Valley Police", Officer)},
+		{"a state code as a middle name", Profile{Name: "Insp Jo Ma Lin", Bio: "Running.", Location: "Cardiff"}, serving("South Wales Police", Officer)},
+		{"a state code in a location stays abroad", Profile{Bio: "Sergeant. Coffee.", Location: "Springfield, MO"}, notPolice("")},
+	}
+	for _, c := range cases {
+		check(t, d, c.name, c.p, c.w)
+	}
+}

@@ -557,7 +557,7 @@ func (b *builder) lookalikes(n *yaml.Node) error {
 	for _, cn := range n.Content {
 		var c class
 		var phrases *yaml.Node
-		err := fields(file, cn, []string{"class", "reason", "override", "keeps_ranks", "relatives", "names", "offices", "phrases"}, func(k string, v *yaml.Node) error {
+		err := fields(file, cn, []string{"class", "reason", "override", "keeps_ranks", "relatives", "names", "offices", "near", "phrases"}, func(k string, v *yaml.Node) error {
 			var err error
 			switch k {
 			case "relatives":
@@ -566,6 +566,8 @@ func (b *builder) lookalikes(n *yaml.Node) error {
 				c.names, err = boolean(file, v)
 			case "offices":
 				c.offices, err = boolean(file, v)
+			case "near":
+				c.near, err = boolean(file, v)
 			case "keeps_ranks":
 				c.keepsRanks, err = boolean(file, v)
 			case "class":
