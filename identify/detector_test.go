@@ -939,8 +939,9 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 }
 
 // TestHobbiesAndNames: a hobby gives a rank another sense only in the
-// rank's own sentence, and a state code written as a name is a name
-// (test10's leftovers, in wording of their own).
+// rank's own sentence, a state code written as a name is a name, and a
+// rank in a joke title at home is the title's (test10's leftovers, in
+// wording of their own).
 func TestHobbiesAndNames(t *testing.T) {
 	d := mustLoad(t)
 	cases := []struct {
@@ -955,6 +956,11 @@ func TestHobbiesAndNames(t *testing.T) {
 		{"a boat's rank in one sentence", Profile{Bio: "Sergeant at the yacht club bar, Cowes."}, notPolice("club")},
 		{"a state code as a first name", Profile{Name: "PC Al Rahim", Bio: "Dad. Gym.", Location: "Slough"}, serving("Thames Valley Police", Officer)},
 		{"a state code as a middle name", Profile{Name: "Insp Jo Ma Lin", Bio: "Running.", Location: "Cardiff"}, serving("South Wales Police", Officer)},
+		// A rank as a joke title at home is the title's; a real rank in
+		// another sentence beside such a joke stays the owner's.
+		{"a joke title at home", Profile{Handle: "sarge_of_the_bbq", Bio: "Sergeant of the BBQ 🔥 dad of three, Wigan"}, notPolice("joke")},
+		{"a strong rank as a joke title", Profile{Bio: "Detective Chief Inspector of the biscuit tin. Nurse by day.", Location: "York"}, notPolice("")},
+		{"a rank beside a joke title", Profile{Bio: "PC in Wigan. Chief Constable of the kitchen at weekends."}, serving("Greater Manchester Police", Officer)},
 		{"a state code in a location stays abroad", Profile{Bio: "Sergeant. Coffee.", Location: "Springfield, MO"}, notPolice("")},
 	}
 	for _, c := range cases {
