@@ -113,6 +113,10 @@ func (w *work) facts() facts {
 			if !d.forces[e.force].Abroad {
 				f.ukPlace = true
 			}
+		case kNotPlace:
+			// "Geordie bobby": where someone is from, or their club,
+			// names no force but is as British as a town.
+			f.ukPlace = true
 		case kServing:
 			if u.state == stSelf && f.serving < 0 {
 				f.serving = i

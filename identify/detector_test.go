@@ -939,9 +939,10 @@ func TestOutsideWriterClasses10b(t *testing.T) {
 }
 
 // TestHobbiesAndNames: a hobby gives a rank another sense only in the
-// rank's own sentence, a state code written as a name is a name, and a
-// rank in a joke title at home is the title's (test10's leftovers, in
-// wording of their own).
+// rank's own sentence, a state code written as a name is a name, a rank
+// in a joke title at home is the title's, and a demonym or a club
+// supports a rank as a town does (test10's leftovers, in wording of their
+// own).
 func TestHobbiesAndNames(t *testing.T) {
 	d := mustLoad(t)
 	cases := []struct {
@@ -961,6 +962,13 @@ func TestHobbiesAndNames(t *testing.T) {
 		{"a joke title at home", Profile{Handle: "sarge_of_the_bbq", Bio: "Sergeant of the BBQ 🔥 dad of three, Wigan"}, notPolice("joke")},
 		{"a strong rank as a joke title", Profile{Bio: "Detective Chief Inspector of the biscuit tin. Nurse by day.", Location: "York"}, notPolice("")},
 		{"a rank beside a joke title", Profile{Bio: "PC in Wigan. Chief Constable of the kitchen at weekends."}, serving("Greater Manchester Police", Officer)},
+		// Where someone is from, or their club, names no force but is
+		// British, like a town: it supports a bare rank or slang.
+		{"a demonym before slang", Profile{Handle: "kev_h", Bio: "Brummie bobby 🚓 Villa till I die"}, serving("unknown", Officer)},
+		{"a demonym and the job", Profile{Bio: "Mancunian in the job. 15 yrs in. Views mine."}, serving("unknown", Unknown)},
+		{"a club beside a bare rank", Profile{Bio: "DS | Leeds United | gym"}, serving("unknown", Officer)},
+		{"a demonym without a rank", Profile{Bio: "Geordie lass, Toon season ticket, two dogs"}, notPolice("")},
+		{"a demonym beside a band's sergeant", Profile{Bio: "Scouser. Sergeant Pepper on repeat."}, notPolice("")},
 		{"a state code in a location stays abroad", Profile{Bio: "Sergeant. Coffee.", Location: "Springfield, MO"}, notPolice("")},
 	}
 	for _, c := range cases {
